@@ -1,0 +1,3 @@
+from farmcli.cli import main
+
+main()

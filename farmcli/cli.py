@@ -1,0 +1,249 @@
+"""The command line. The only module that prints or exits.
+
+Imports of the library (and of pandas, through it) happen inside the commands,
+so `farmcli --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from farmcli import __version__
+from farmcli.findings import LedgerError
+
+app = typer.Typer(
+    help="farmcli：耕地保护政策资金结算。\n\n例：farmcli settle 2022 台账.xlsx",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING = 0, 1, 2
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _stdout():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"farmcli {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="显示版本号")] = None,
+) -> None:
+    """farmcli：耕地保护政策资金结算。"""
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    from farmcli.cells import normalise_text
+
+    result = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise LedgerError(f"--set “{pair}” 的写法不对。应写成 --set 参数名=值，例如 --set 补助标准=2000。")
+        result[normalise_text(name)] = value.strip()
+    return result
+
+
+def _parse_as_of(text: str | None):
+    if text is None:
+        return None
+    from farmcli.cells import parse_date
+
+    value, problem = parse_date(text)
+    if problem or value is None:
+        raise LedgerError(f"--as-of “{text}” 不是日期。请写成 2024-12-31。")
+    return value
+
+
+@app.command()
+def settle(
+    year: Annotated[int, typer.Argument(help="结算年度，如 2022")],
+    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
+    policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID（缺省取「设置」表的“政策”）")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值，可重复；优先于「设置」表")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="结算基准日，缺省为年度末")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="在标准输出打印一份 JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
+) -> None:
+    """结算一个年度：写出结算工作簿和 Markdown 报告。"""
+    from farmcli.findings import has_errors
+    from farmcli.outputs.atomic import write_atomically
+    from farmcli.outputs.jsonout import dumps, settlement_json
+    from farmcli.outputs.report import write_report
+    from farmcli.outputs.workbook import write_workbook
+    from farmcli.settle import settle_ledger
+
+    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of))
+    folder = out if out is not None else ledger.resolve().parent
+    workbook, report = _output_paths(folder, ledger, s.year)
+    outputs = {"workbook": str(workbook), "report": str(report)}
+    try:
+        write_atomically({
+            workbook: lambda p: write_workbook(s, p),
+            report: lambda p: write_report(s, outputs, p),
+        })
+    except OSError as exc:
+        raise LedgerError(f"无法写入输出文件夹 {folder}：{exc.strerror or exc}。请检查文件夹权限或换一个 --out。") from exc
+    if json_:
+        typer.echo(dumps(settlement_json(s, outputs)))
+    elif not quiet:
+        _print_summary(s, outputs)
+    if has_errors(s.findings):
+        if quiet or json_:
+            n = sum(1 for f in s.findings if f.severity == "error")
+            _stderr().print(f"结算完成，但有 {n} 项错误，详见 {report}")
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _output_paths(folder: Path, ledger: Path, year: int) -> tuple[Path, Path]:
+    if folder.exists() and not folder.is_dir():
+        raise LedgerError(f"输出位置 {folder} 是一个文件，不是文件夹。请用 --out 指定一个文件夹。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LedgerError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}。请检查权限或换一个 --out。") from exc
+    # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
+    stem = f"{ledger.stem}-{year}年度"
+    return folder / f"{stem}结算.xlsx", folder / f"{stem}结算报告.md"
+
+
+def _print_summary(s, outputs: dict[str, str]) -> None:
+    from rich.table import Table
+
+    from farmcli.findings import SEVERITY_ZH, sorted_findings
+    from farmcli.outputs.values import show
+
+    console = _stdout()
+    console.print(f"{s.year} 年度 {s.policy.title}（{s.policy.id}）结算完成：{s.ledger}")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("合计项")
+    table.add_column("值", justify="right")
+    for t in s.totals:
+        table.add_row(t.name, show(t.value, t.kind))
+    console.print(table)
+    findings = sorted_findings(s.findings)
+    counts = {k: sum(1 for f in findings if f.severity == k) for k in SEVERITY_ZH}
+    console.print("发现问题：" + "，".join(f"{SEVERITY_ZH[k]} {v} 项" for k, v in counts.items()))
+    for f in [f for f in findings if f.severity != "info"][:10]:
+        console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
+    console.print(f"结算工作簿：{outputs['workbook']}\n结算报告：{outputs['report']}", markup=False)
+
+
+@app.command()
+def check(
+    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
+    policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
+) -> None:
+    """检查台账（表、列、单元格、名称、参数），不写任何文件。"""
+    import json
+
+    from farmcli.findings import SEVERITY_ZH, has_errors, sorted_findings
+    from farmcli.settle import settle_ledger
+
+    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []))
+    findings = sorted_findings(s.findings)
+    if json_:
+        typer.echo(json.dumps({"policy": s.policy.id, "year": s.year,
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        console = _stdout()
+        console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
+        for f in findings:
+            console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
+    if has_errors(findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def template(
+    policy: Annotated[str, typer.Argument(help="政策 ID，如 taojiang")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（缺省 <政策>-台账模板.xlsx）")] = None,
+) -> None:
+    """生成某项政策的空白台账（含下拉选项、说明表和设置表）。"""
+    from farmcli.policies import find_policy
+    from farmcli.template import write_template
+
+    policy_id = find_policy(policy, "命令行")
+    target = out or Path(f"{policy_id}-台账模板.xlsx")
+    if target.exists() and target.is_dir():
+        raise LedgerError(f"{target} 是文件夹。请用 --out 给出 .xlsx 文件名。")
+    try:
+        write_template(policy_id, target)
+    except OSError as exc:
+        raise LedgerError(f"无法写入 {target}：{exc.strerror or exc}。请检查路径和权限。") from exc
+    typer.echo(f"空白台账已写入 {target}")
+
+
+@app.command()
+def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] = False) -> None:
+    """列出各项政策及其参数（值、单位、适用期、依据）。"""
+    import json
+
+    from farmcli.policies import all_policy_data
+
+    data = all_policy_data()
+    if json_:
+        typer.echo(json.dumps([{
+            "id": d.id, "title": d.title, "document": d.document,
+            "parameters": [{"name": p.name, "value": None if p.value is None else str(p.value), "unit": p.unit,
+                            "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
+                           for p in d.parameters]} for d in data], ensure_ascii=False, indent=2))
+        return
+    console = _stdout()
+    for d in data:
+        console.print(f"{d.id}  {d.title}\n  {d.document}", markup=False)
+        for p in d.parameters:
+            value = "（必填，无默认值）" if p.value is None else str(p.value)
+            console.print(f"    {p.name} = {value} {p.unit}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
+                          f"依据：{p.citation}", markup=False)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user."""
+    try:
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+    except LedgerError as exc:
+        _stderr().print(f"错误：{exc}", markup=False)
+        sys.exit(EXIT_NOTHING)
+    except KeyboardInterrupt:
+        _stderr().print("已中断，未写出任何文件。", markup=False)
+        sys.exit(EXIT_NOTHING)
+    except Exception as exc:  # noqa: BLE001 — the promise is: no traceback, ever
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(EXIT_NOTHING)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(EXIT_NOTHING)
+        if os.environ.get("FARMCLI_DEBUG"):
+            raise
+        _stderr().print(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。未写出任何文件。"
+                        "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。", markup=False)
+        sys.exit(EXIT_NOTHING)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,69 @@
+"""Township and unit names: normalise, match, and never guess (SPEC §1 Names)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from farmcli.cells import normalise_text
+
+# The 55 minority nationalities, longest first so that 土家 wins over 土.
+_ETHNIC = sorted(
+    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+    "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+    "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺".split(),
+    key=len,
+    reverse=True,
+)
+# 鲇埠回族乡 → 鲇埠乡, 双河彝族乡 → 双河乡, 某某土家族苗族乡 → 某某乡.
+_ETHNIC_RE = re.compile(r"(?:(?:%s)族)+(?=(?:乡|镇|苏木)$)" % "|".join(_ETHNIC))
+_GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
+TOTAL_WORDS = {"合计", "小计", "总计"}
+
+
+def name_key(name: object) -> str:
+    """The form two names are compared in: NFKC, no spaces, no 人民政府/政府/办事处,
+    no ethnic designation inside a township name."""
+    text = normalise_text(name)
+    text = _GOVERNMENT_SUFFIX.sub("", text)
+    return _ETHNIC_RE.sub("", text)
+
+
+@dataclass
+class NameIndex:
+    """The known names of one kind (the townships of `乡镇`), plus the `别名` sheet.
+
+    ``canonical`` maps a key to the display name; ``aliases`` maps an alias key to
+    the key of its standard name.
+    """
+
+    canonical: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, name: object) -> str | None:
+        """The key of the known name `name` stands for, or None — never a guess."""
+        key = name_key(name)
+        if key in self.canonical:
+            return key
+        target = self.aliases.get(key)
+        if target in self.canonical:
+            return target
+        return None
+
+    def display(self, key: str) -> str:
+        return self.canonical[key]
+
+    def closest(self, name: object, n: int = 3) -> list[str]:
+        key = name_key(name)
+        keys = difflib.get_close_matches(key, list(self.canonical), n=n, cutoff=0.4)
+        return [self.canonical[k] for k in keys]
+
+    def unmatched_message(self, name: object, kind: str = "乡镇") -> str:
+        close = self.closest(name)
+        hint = f"最接近的是：{'、'.join(close)}。" if close else ""
+        example = close[0] if close else "标准名称"
+        return (
+            f"名称“{name}”与{kind}名单中的任何名称都对不上，未计入任何{kind}。{hint}"
+            f"如确为同一单位，请在「别名」表中加一行：别名“{name}”，标准名称“{example}”。"
+        )

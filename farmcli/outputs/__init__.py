@@ -1,0 +1,1 @@
+"""Rendering a Settlement: the workbook, the Markdown report and the JSON document."""

@@ -1,0 +1,29 @@
+"""The `--json` document of SPEC §3: one object, names and columns exactly as in §2."""
+
+from __future__ import annotations
+
+import json
+
+from farmcli.findings import sorted_findings
+from farmcli.outputs.values import to_json
+from farmcli.settle import Settlement
+
+
+def settlement_json(s: Settlement, outputs: dict[str, str | None]) -> dict:
+    tables = {}
+    for t in s.tables:
+        rows = t.rows + ([t.total] if t.total else [])
+        tables[t.name] = [{c.name: to_json(row.get(c.name), c.kind) for c in t.columns} for row in rows]
+    return {
+        "policy": s.policy.id,
+        "year": s.year,
+        "outputs": outputs,
+        "totals": {t.name: to_json(t.value, t.kind) for t in s.totals},
+        "tables": tables,
+        "findings": [f.as_dict() for f in sorted_findings(s.findings)],
+        "parameters": {name: p.as_json() for name, p in s.params.items()},
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)

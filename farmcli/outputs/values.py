@@ -1,0 +1,48 @@
+"""How a value of each kind is shown (report, terminal) and serialised (JSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from farmcli.money import round_money
+from farmcli.result import AREA, BOOL, COUNT, MONEY, RATIO, SCORE
+
+_2DP = Decimal("0.01")
+
+
+def to_json(value: object, kind: str) -> object:
+    """Money rounded to 0.01, ratios as fractions, areas as given, dates ISO."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        if kind == MONEY:
+            return float(round_money(value))
+        if kind == COUNT:
+            return int(value)
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def show(value: object, kind: str) -> str:
+    """Human form: 1,234.50 · 93.58% · 391.87 · 是/否."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or kind == BOOL:
+        return "是" if value else "否"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, (Decimal, int, float)):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if kind == RATIO:
+            return f"{(number * 100).quantize(_2DP, ROUND_HALF_UP)}%"
+        if kind == COUNT:
+            return f"{number:,.0f}"
+        if kind in (MONEY, AREA, SCORE):
+            return f"{number.quantize(_2DP, ROUND_HALF_UP):,.2f}"
+        return str(number)
+    return str(value)

@@ -1,0 +1,144 @@
+"""The settlement workbook: the ledger's sheets as they were, then the results.
+
+Written with xlsxwriter (fast, and streaming for big sheets). Every text cell is
+written with `write_string`, so ledger text starting with = + - @ stays text.
+Document properties are fixed so the same settlement gives the same workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+from farmcli.findings import SEVERITY_ZH, sorted_findings
+from farmcli.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, ResultTable
+from farmcli.settle import Settlement
+
+FIXED_TIME = dt.datetime(2000, 1, 1)
+NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00", DATE: "yyyy-mm-dd"}
+MAX_WIDTH = 60
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on screen: CJK characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _Writer:
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(str(path), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "constant_memory": True, "default_date_format": "yyyy-mm-dd",
+        })
+        self.book.set_properties({"created": FIXED_TIME, "author": "farmcli", "comments": "farmcli 生成"})
+        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                            "valign": "vcenter"})
+        self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
+        self.bold = {k: self.book.add_format({"num_format": f, "bold": True}) for k, f in NUMBER_FORMATS.items()}
+        self.bold_text = self.book.add_format({"bold": True})
+        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+
+    def cell(self, ws, r: int, c: int, value, kind: str = "text", bold: bool = False) -> str:
+        """Write one typed value; returns the text it shows, for column widths."""
+        fmt = (self.bold if bold else self.formats).get(kind) or (self.bold_text if bold else None)
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            ws.write_string(r, c, "是" if value else "否", fmt)
+            return "否"
+        if isinstance(value, (Decimal, int, float)):
+            ws.write_number(r, c, float(value), fmt)
+            return f"{float(value):,.2f}"
+        if isinstance(value, (dt.datetime, dt.date)):
+            moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+            ws.write_datetime(r, c, moment, self.date)
+            return "2022-11-30"
+        text = str(value)
+        ws.write_string(r, c, text, fmt)
+        return text
+
+    def table(self, name: str, columns: list[Col], rows: list[dict], total: dict | None = None) -> None:
+        ws = self.book.add_worksheet(name)
+        widths = [display_width(c.name) for c in columns]
+        for c, col in enumerate(columns):
+            ws.write_string(0, c, col.name, self.header)
+        body = rows + ([total] if total else [])
+        for r, row in enumerate(body, start=1):
+            bold = total is not None and r == len(body)
+            for c, col in enumerate(columns):
+                shown = self.cell(ws, r, c, row.get(col.name), col.kind, bold)
+                widths[c] = max(widths[c], display_width(shown))
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, min(width + 2, MAX_WIDTH))
+        ws.freeze_panes(1, 0)
+        if body:
+            ws.autofilter(0, 0, len(body), len(columns) - 1)
+
+    def copy_sheet(self, name: str, rows: list[list]) -> None:
+        """A ledger sheet, cell for cell, values as read (formats are not carried over)."""
+        ws = self.book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value != "" and value is not None:
+                    kind = DATE if isinstance(value, (dt.date, dt.datetime)) else "raw"
+                    if isinstance(value, dt.time):
+                        value = value.isoformat()
+                    elif isinstance(value, dt.timedelta):
+                        value = str(value)
+                    self.cell(ws, r, c, value, kind)
+
+
+RESERVED = ("结算总览", "发现问题", "参数")
+
+
+def write_workbook(s: Settlement, path: Path) -> None:
+    w = _Writer(path)
+    result_names = {t.name for t in s.tables} | set(RESERVED)
+    for sheet in s.book.sheet_names:
+        # A ledger that is itself an earlier output keeps its old results under another name.
+        copy_name = sheet if sheet not in result_names else f"原{sheet}"[:31]
+        w.copy_sheet(copy_name, s.book.rows(sheet))
+    w.table("结算总览", [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
+    for table in s.tables:
+        w.table(table.name, table.columns, table.rows, table.total)
+    w.table("发现问题", FINDING_COLUMNS, finding_rows(s))
+    w.table("参数", PARAM_COLUMNS, param_rows(s))
+    w.book.close()
+
+
+def _overview_rows(s: Settlement) -> list[dict]:
+    from farmcli.outputs.values import show
+
+    rows = [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
+            {"项目": "年度", "值": str(s.year)}, {"项目": "台账文件", "值": s.ledger.name}]
+    rows += [{"项目": k, "值": v} for k, v in s.meta.items() if k not in ("政策", "年度")]
+    rows += [{"项目": t.name, "值": show(t.value, t.kind)} for t in s.totals]
+    counts = {sev: sum(1 for f in s.findings if f.severity == sev) for sev in SEVERITY_ZH}
+    rows.append({"项目": "发现问题", "值": "，".join(f"{SEVERITY_ZH[k]} {v} 项" for k, v in counts.items())})
+    return rows
+
+
+FINDING_COLUMNS = [Col("序号", COUNT), Col("级别"), Col("代码"), Col("说明"), Col("位置"), Col("依据")]
+PARAM_COLUMNS = [Col("参数"), Col("值"), Col("单位"), Col("来源"), Col("适用期"), Col("依据")]
+
+
+def finding_rows(s: Settlement) -> list[dict]:
+    return [{"序号": n, "级别": SEVERITY_ZH[f.severity], "代码": f.code, "说明": f.message,
+             "位置": f.location, "依据": f.citation} for n, f in enumerate(sorted_findings(s.findings), start=1)]
+
+
+def param_rows(s: Settlement) -> list[dict]:
+    from farmcli.outputs.values import show
+
+    source_zh = {"default": "默认值（政策文件）", "--set": "命令行 --set"}
+    rows = []
+    for p in s.params.values():
+        kind = RATIO if p.type == "rate" else (MONEY if p.type == "money" else p.type)
+        rows.append({"参数": p.name, "值": show(p.value, kind), "单位": p.unit,
+                     "来源": source_zh.get(p.source, f"「设置」表 {p.source}"),
+                     "适用期": f"{p.start or '…'} 至 {p.end or '…'}", "依据": p.citation})
+    return rows

@@ -1,0 +1,178 @@
+"""Policy parameters: dated values with a unit and a legal citation, read from data files.
+
+Each policy ships `farmcli/policies/<id>.toml`. A parameter may have several
+`[[parameter]]` entries for different periods; the one in force on the
+settlement's reference date is used. Precedence: `--set` > `设置` > default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+
+from farmcli import cells
+from farmcli.findings import LedgerError
+
+
+@dataclass(frozen=True)
+class ParamDef:
+    name: str
+    type: str  # money | rate | area | number | date | int | text | bool
+    unit: str
+    citation: str
+    value: object = None  # None: required, the documents leave it open
+    start: dt.date | None = None
+    end: dt.date | None = None
+    note: str = ""
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A resolved parameter: its value and where the value came from."""
+
+    name: str
+    value: object
+    unit: str
+    source: str  # default | 设置!B4 | --set
+    citation: str
+    type: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def as_json(self) -> dict:
+        value = self.value
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        return {"value": value, "unit": self.unit, "source": self.source, "citation": self.citation}
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    id: str
+    title: str
+    document: str
+    cite_as: str
+    seed: str
+    start: dt.date | None
+    end: dt.date | None
+    parameters: tuple[ParamDef, ...]
+
+    @property
+    def names(self) -> list[str]:
+        seen: list[str] = []
+        for p in self.parameters:
+            if p.name not in seen:
+                seen.append(p.name)
+        return seen
+
+
+def load_policy_data(policy_id: str) -> PolicyData:
+    text = resources.files("farmcli.policies").joinpath(f"{policy_id.replace('-', '_')}.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    defs = []
+    for p in data.get("parameter", []):
+        value = p.get("value")
+        defs.append(ParamDef(
+            name=p["name"], type=p["type"], unit=p.get("unit", ""), citation=p["citation"],
+            value=None if value is None else _coerce(p["type"], value, p["name"]),
+            start=p.get("from"), end=p.get("to"), note=p.get("note", ""),
+        ))
+    return PolicyData(
+        id=data["id"], title=data["title"], document=data["document"], cite_as=data["cite_as"],
+        seed=data.get("seed", ""), start=data.get("from"), end=data.get("to"), parameters=tuple(defs),
+    )
+
+
+def _coerce(kind: str, value: object, name: str) -> object:
+    """A parameter value from the data file: TOML gives strings, numbers and dates."""
+    parsed, problem = parse_value(kind, value)
+    if problem or parsed is None:
+        raise ValueError(f"parameter {name}: {problem or 'empty'}")
+    return parsed
+
+
+def parse_value(kind: str, value: object) -> cells.Parsed:
+    """Parse a parameter value typed by a clerk (`30%`, `0.3`, `2000`, `2022-11-30`)."""
+    if kind in ("money", "area", "number"):
+        return cells.parse_number(value)
+    if kind == "rate":
+        return cells.parse_percent(value)
+    if kind == "int":
+        number, problem = cells.parse_number(value)
+        if number is not None and number != number.to_integral_value():
+            return None, f"“{value}”不是整数"
+        return (None if number is None else int(number)), problem
+    if kind == "date":
+        return cells.parse_date(value)
+    if kind == "bool":
+        return cells.parse_bool(value)
+    return cells.parse_text(value)
+
+
+def resolve(
+    data: PolicyData,
+    year: int,
+    settings: dict[str, tuple[object, str]],
+    overrides: dict[str, str],
+) -> dict[str, Param]:
+    """Every parameter of the policy with its value for `year`.
+
+    `settings` maps a 设置 key to (raw value, cell); `overrides` are the
+    `--set NAME=VALUE` pairs. A missing or malformed value raises LedgerError.
+    """
+    on = dt.date(year, 12, 31)
+    unknown = [name for name in overrides if name not in data.names]
+    if unknown:
+        raise LedgerError(
+            f"--set 中的参数「{unknown[0]}」不是政策 {data.id} 的参数。"
+            f"可用的参数：{'、'.join(data.names)}（用 `farmcli policies` 查看）。"
+        )
+    resolved: dict[str, Param] = {}
+    for name in data.names:
+        versions = [p for p in data.parameters if p.name == name]
+        current = next((p for p in versions if p.in_force(on)), None)
+        base = current or versions[0]
+        if name in overrides:
+            raw, source, where = overrides[name], "--set", f"命令行 --set {name}={overrides[name]}"
+        elif name in settings:
+            raw, source = settings[name]
+            where = f"「设置」表 {source}"
+        elif current is not None and current.value is not None:
+            resolved[name] = _param(current, current.value, "default")
+            continue
+        else:
+            raise LedgerError(_missing_message(data, base, versions, year))
+        value, problem = parse_value(base.type, raw)
+        if problem or value is None:
+            raise LedgerError(
+                f"参数「{name}」的值“{raw}”无法识别（{where}）：{problem or '为空'}。"
+                f"单位是 {base.unit or '无'}，例如 {_example(base)}。"
+            )
+        resolved[name] = _param(base, value, source)
+    return resolved
+
+
+def _param(d: ParamDef, value: object, source: str) -> Param:
+    return Param(d.name, value, d.unit, source, d.citation, d.type, d.start, d.end)
+
+
+def _example(d: ParamDef) -> str:
+    return {"rate": "30%", "date": "2022-11-30", "money": "2000", "int": "2023", "bool": "是"}.get(d.type, "…")
+
+
+def _missing_message(data: PolicyData, d: ParamDef, versions: list[ParamDef], year: int) -> str:
+    how = (f"请在台账的「设置」表中加一行（项目“{d.name}”，值如 {_example(d)}），"
+           f"或在命令行加 --set {d.name}=…")
+    if all(v.value is None for v in versions):
+        return f"政策 {data.id} 的参数「{d.name}」（{d.unit}）没有默认值，文件未给出具体数值（{d.citation}）。{how}。"
+    spans = "、".join(f"{v.start or '…'} 至 {v.end or '…'}" for v in versions)
+    return (f"政策 {data.id} 的参数「{d.name}」在 {year} 年度没有生效的值（文件规定的适用期：{spans}；"
+            f"{d.citation}）。如确需按此标准结算 {year} 年度，{how}。")

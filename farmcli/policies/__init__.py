@@ -1,0 +1,31 @@
+"""The policy registry. A policy is one module (`settle` + `SHEETS`), one parameter
+file (`<id>.toml`) and one report template (`templates/<id>.md.j2`)."""
+
+from __future__ import annotations
+
+import importlib
+
+from farmcli.cells import normalise_text
+from farmcli.findings import LedgerError
+from farmcli.params import PolicyData, load_policy_data
+
+POLICY_IDS = ("taojiang",)
+
+
+def policy_module(policy_id: str):
+    return importlib.import_module(f"farmcli.policies.{policy_id.replace('-', '_')}")
+
+
+def all_policy_data() -> list[PolicyData]:
+    return [load_policy_data(pid) for pid in POLICY_IDS]
+
+
+def find_policy(text: str, where: str) -> str:
+    """A policy id from an id or its Chinese title (as 设置.政策 may hold it)."""
+    wanted = normalise_text(text).lower()
+    for data in all_policy_data():
+        if wanted in {data.id, normalise_text(data.title), normalise_text(data.document)}:
+            return data.id
+    raise LedgerError(
+        f"未知的政策“{text}”（{where}）。可用的政策：{'、'.join(POLICY_IDS)}（用 `farmcli policies` 查看）。"
+    )

@@ -1,0 +1,81 @@
+"""What a policy returns and what the outputs render: typed result tables and totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from farmcli.findings import Finding
+from farmcli.ledger import Table
+from farmcli.names import NameIndex
+
+# Column kinds decide formatting: money #,##0.00 and 0.01 in JSON, ratio 0.00%, area 2 decimals.
+MONEY, AREA, RATIO, TEXT, COUNT, BOOL, DATE, SCORE = "money", "area", "ratio", "text", "count", "bool", "date", "score"
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str = TEXT
+
+
+@dataclass
+class ResultTable:
+    name: str
+    columns: list[Col]
+    rows: list[dict] = field(default_factory=list)
+    total: dict | None = None  # the 合计 row, when the table has one
+
+    def kind(self, column: str) -> str:
+        return next((c.kind for c in self.columns if c.name == column), TEXT)
+
+
+@dataclass
+class Total:
+    name: str
+    value: object
+    kind: str
+
+
+@dataclass
+class Inputs:
+    """Everything a policy function gets: typed tables, parameter values, the year."""
+
+    tables: dict[str, Table | None]
+    params: dict[str, object]
+    citations: dict[str, str]
+    year: int
+    aliases: dict[str, tuple[str, str]]  # alias key → (standard key, standard display)
+    as_of: dt.date | None = None
+
+    def name_index(self, table: Table, column: str) -> tuple[NameIndex, list[str | None]]:
+        """Known names from `column` of `table`, with 别名 applied; also each row's key."""
+        index = NameIndex(aliases={a: k for a, (k, _) in self.aliases.items()})
+        keys: list[str | None] = []
+        from farmcli.names import name_key
+
+        for value in table.columns[column]:
+            if value is None:
+                keys.append(None)
+                continue
+            key = name_key(value)
+            key, display = self.aliases.get(key, (key, str(value)))
+            index.canonical.setdefault(key, display)
+            keys.append(key)
+        return index, keys
+
+
+@dataclass
+class Outcome:
+    tables: list[ResultTable]
+    totals: list[Total]
+    findings: list[Finding]
+
+
+def money_json(value: Decimal) -> float:
+    return float(value)
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (Decimal, int, float)) and not isinstance(value, bool)

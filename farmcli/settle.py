@@ -1,0 +1,144 @@
+"""The one path through the program: read the ledger → validate → apply the policy.
+
+`settle_ledger` returns a `Settlement` (tables, totals, findings, parameters);
+rendering it is the job of `farmcli.outputs`. It raises `LedgerError` only when
+nothing can be settled (exit 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from farmcli.cells import normalise_text
+from farmcli.findings import Finding, LedgerError, info, warning
+from farmcli.ledger import Workbook, check_totals, open_workbook, read_table
+from farmcli.names import name_key
+from farmcli.params import Param, PolicyData, load_policy_data, parse_value, resolve
+from farmcli.policies import find_policy, policy_module
+from farmcli.result import Inputs, ResultTable, Total
+from farmcli.schema import ALIASES, SETTINGS
+
+# 设置 keys that are not parameters: the ledger's own description.
+META_KEYS = ("政策", "年度", "地区", "填报单位", "项目名称", "说明", "备注", "示例数据")
+# Scalar inputs of the scoring table (SPEC §4), read from 设置 by the scoring module.
+SCORING_KEYS = ("计划完成日期", "实际完成日期", "项目开始日期", "质量达标面积(亩)", "计划成本(元)", "实际成本(元)",
+                "成本超支不扣分", "满意度")
+
+
+@dataclass
+class Settlement:
+    policy: PolicyData
+    year: int
+    ledger: Path
+    book: Workbook
+    tables: list[ResultTable]
+    totals: list[Total]
+    findings: list[Finding]
+    params: dict[str, Param]
+    meta: dict[str, str] = field(default_factory=dict)
+    as_of: dt.date | None = None
+
+
+def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
+    """设置: 项目 → (值, cell). Keys compared after normalisation."""
+    table, findings = read_table(book, SETTINGS)
+    settings: dict[str, tuple[object, str]] = {}
+    if table is None:
+        return settings, findings
+    for i, row in table.records():
+        if row["项目"] is None:
+            continue
+        settings[normalise_text(row["项目"])] = (row["值"], table.cell("值", i))
+    return settings, findings
+
+
+def read_aliases(book: Workbook) -> tuple[dict[str, tuple[str, str]], list[Finding]]:
+    """别名: alias key → (standard key, standard name as written)."""
+    table, findings = read_table(book, ALIASES)
+    aliases: dict[str, tuple[str, str]] = {}
+    if table is None:
+        return aliases, findings
+    for _, row in table.records():
+        if row["别名"] and row["标准名称"]:
+            aliases[name_key(row["别名"])] = (name_key(row["标准名称"]), str(row["标准名称"]))
+    return aliases, findings
+
+
+def choose_policy(policy: str | None, settings: dict, path: Path) -> str:
+    if policy:
+        return find_policy(policy, "--policy")
+    if "政策" in settings and settings["政策"][0] is not None:
+        value, where = settings["政策"]
+        return find_policy(str(value), f"「设置」表 {where}")
+    raise LedgerError(
+        f"不知道台账 {path} 按哪项政策结算。请在命令行加 --policy（如 --policy taojiang），"
+        f"或在台账的「设置」表中加一行：项目“政策”，值“taojiang”。"
+    )
+
+
+def choose_year(year: int | None, settings: dict, data: PolicyData, findings: list[Finding]) -> int:
+    """For `check` without --year: 设置.年度, else the latest year of the policy's term."""
+    if year is not None:
+        return year
+    if "年度" in settings:
+        value, where = settings["年度"]
+        parsed, problem = parse_value("int", value)
+        if problem or parsed is None:
+            raise LedgerError(f"「设置」表 {where} 的年度“{value}”不是年份。请填写如 2022。")
+        return parsed
+    fallback = min(dt.date.today().year, data.end.year if data.end else dt.date.today().year)
+    findings.append(info("YEAR_ASSUMED", f"未指定年度，按 {fallback} 年度检查（可用 --year 指定）。"))
+    return fallback
+
+
+def settle_ledger(
+    path: Path,
+    year: int | None,
+    policy: str | None = None,
+    overrides: dict[str, str] | None = None,
+    as_of: dt.date | None = None,
+) -> Settlement:
+    book = open_workbook(path)
+    settings, findings = read_settings(book)
+    policy_id = choose_policy(policy, settings, path)
+    data = load_policy_data(policy_id)
+    year = choose_year(year, settings, data, findings)
+    if not 1990 <= year <= 2100:
+        raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
+    module = policy_module(policy_id)
+    findings.extend(_check_settings(settings, data, year))
+
+    tables = {}
+    for spec in module.SHEETS:
+        table, found = read_table(book, spec)
+        findings.extend(found)
+        if table is not None:
+            findings.extend(check_totals(table))
+        tables[spec.name] = table
+    aliases, found = read_aliases(book)
+    findings.extend(found)
+
+    params = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides or {})
+    inputs = Inputs(tables=tables, params={k: p.value for k, p in params.items()},
+                    citations={k: p.citation for k, p in params.items()}, year=year, aliases=aliases, as_of=as_of)
+    outcome = module.settle(inputs)
+    findings.extend(outcome.findings)
+    meta = {k: str(settings[k][0]) for k in META_KEYS if k in settings and settings[k][0] is not None}
+    return Settlement(data, year, path, book, outcome.tables, outcome.totals, findings, params, meta, as_of)
+
+
+def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
+    out = []
+    known = set(META_KEYS) | set(SCORING_KEYS) | set(data.names)
+    for key, (_, where) in settings.items():
+        if key not in known:
+            out.append(warning("SETTING_UNKNOWN", f"「设置」表中的“{key}”不是已知的设置项或政策 {data.id} 的参数，已忽略。"
+                               f"参数名见 `farmcli policies`。", where))
+    if "年度" in settings:
+        value, where = settings["年度"]
+        parsed, _ = parse_value("int", value)
+        if parsed is not None and parsed != year:
+            out.append(warning("YEAR_DIFFERS", f"「设置」表的年度为 {parsed}，而本次按 {year} 年度结算。请确认年度。", where))
+    return out

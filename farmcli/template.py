@@ -1,0 +1,72 @@
+"""`farmcli template POLICY`: a blank ledger with every sheet and column, drop-downs
+for enumerated columns, a `说明` sheet explaining each column, and `设置` pre-filled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from farmcli.outputs.workbook import FIXED_TIME, display_width
+from farmcli.params import load_policy_data
+from farmcli.policies import policy_module
+from farmcli.schema import ALIASES, KIND_ZH, SETTINGS
+
+VALIDATED_ROWS = 5000
+
+
+def write_template(policy_id: str, path: Path) -> None:
+    import xlsxwriter
+
+    data = load_policy_data(policy_id)
+    sheets = list(policy_module(policy_id).SHEETS)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    book.set_properties({"created": FIXED_TIME, "author": "farmcli", "title": f"{data.title} 台账模板"})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+
+    settings = book.add_worksheet(SETTINGS.name)
+    settings.write_row(0, 0, ["项目", "值", "说明"], header)
+    rows = [("政策", data.id, data.title), ("年度", "", "结算年度，如 2022"), ("地区", "", "如 桃江县"),
+            ("填报单位", "", "如 桃江县自然资源局")]
+    rows += [(p.name, "", f"可选，覆盖默认值 {p.value if p.value is not None else '（必填，无默认值）'} {p.unit}；"
+              f"依据 {p.citation}") for p in data.parameters if p.name not in {r[0] for r in rows}]
+    for r, row in enumerate(rows, start=1):
+        settings.write_row(r, 0, row)
+    settings.set_column(0, 0, 18)
+    settings.set_column(1, 1, 16)
+    settings.set_column(2, 2, 70)
+
+    for spec in sheets + [ALIASES]:
+        ws = book.add_worksheet(spec.name)
+        for c, col in enumerate(spec.columns):
+            ws.write_string(0, c, col.name, required if col.required else header)
+            ws.set_column(c, c, max(12, display_width(col.name) + 2))
+            choices = col.choices or (("是", "否") if col.kind == "bool" else ())
+            if choices:
+                ws.data_validation(1, c, VALIDATED_ROWS, c, {
+                    "validate": "list", "source": list(choices),
+                    "error_title": "请从下拉列表选择", "error_message": "可选值：" + "/".join(choices)})
+            elif col.kind in ("area", "money"):
+                ws.data_validation(1, c, VALIDATED_ROWS, c, {
+                    "validate": "decimal", "criteria": ">=", "value": 0,
+                    "error_title": "须为非负数", "error_message": f"{col.name} 须为不小于 0 的数字"})
+        ws.freeze_panes(1, 0)
+
+    notes = book.add_worksheet("说明")
+    notes.write_row(0, 0, ["工作表", "列", "类型", "必填", "说明"], header)
+    r = 1
+    for spec in [SETTINGS] + sheets + [ALIASES]:
+        required_sheet = "（必需的表）" if spec.required else "（可选的表）"
+        notes.write_row(r, 0, [spec.name, "", "", "", f"{required_sheet}{spec.help}"])
+        r += 1
+        for col in spec.columns:
+            kind = KIND_ZH.get(col.kind, "任意")
+            if col.choices:
+                kind += "：" + "/".join(col.choices)
+            notes.write_row(r, 0, ["", col.name, kind, "是" if col.required else "", col.help])
+            r += 1
+    notes.write_row(r + 1, 0, ["", "", "", "", "列名中的全角括号、空格均可；金额列可写成（万元），会自动换算为元；"
+                                                "标题行可以在表头之上；合计/小计行不作为数据，合计行会被核对。"])
+    notes.set_column(0, 1, 20)
+    notes.set_column(2, 3, 14)
+    notes.set_column(4, 4, 80)
+    book.close()
