@@ -22,8 +22,8 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel date serials of 1950-01-01 .. 2100-12-31: outside this a number is not a date.
 _SERIAL_RANGE = (18264, 73415)
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: .*)?$"),
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?$"),  # white space is gone already
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
 )

@@ -210,17 +210,25 @@ def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] 
     if json_:
         typer.echo(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
-            "parameters": [{"name": p.name, "value": None if p.value is None else str(p.value), "unit": p.unit,
+            "parameters": [{"name": p.name, "value": _json_value(p.value), "unit": p.unit,
                             "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
                            for p in d.parameters]} for d in data], ensure_ascii=False, indent=2))
         return
     console = _stdout()
+    from farmcli.outputs.values import param_kind, show
+
     for d in data:
         console.print(f"{d.id}  {d.title}\n  {d.document}", markup=False)
         for p in d.parameters:
-            value = "（必填，无默认值）" if p.value is None else str(p.value)
+            value = "（必填，无默认值）" if p.value is None else show(p.value, param_kind(p.type))
             console.print(f"    {p.name} = {value} {p.unit}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
                           f"依据：{p.citation}", markup=False)
+
+
+def _json_value(value):
+    from farmcli.params import Param
+
+    return Param("", value, "", "", "", "").as_json()["value"]
 
 
 def main() -> None:
@@ -234,12 +242,11 @@ def main() -> None:
         _stderr().print("已中断，未写出任何文件。", markup=False)
         sys.exit(EXIT_NOTHING)
     except Exception as exc:  # noqa: BLE001 — the promise is: no traceback, ever
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from typer's click
             exc.show()
+            _stderr().print("命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。", markup=False)
             sys.exit(EXIT_NOTHING)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(EXIT_NOTHING)
         if os.environ.get("FARMCLI_DEBUG"):
             raise

@@ -48,8 +48,8 @@ def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[F
     if table is None:
         return settings, findings
     for i, row in table.records():
-        if row["项目"] is None:
-            continue
+        if row["项目"] is None or row["值"] is None:
+            continue  # a key left blank (as in the blank template) is not set: the default applies
         settings[normalise_text(row["项目"])] = (row["值"], table.cell("值", i))
     return settings, findings
 

@@ -46,3 +46,8 @@ def show(value: object, kind: str) -> str:
             return f"{number.quantize(_2DP, ROUND_HALF_UP):,.2f}"
         return str(number)
     return str(value)
+
+
+def param_kind(param_type: str) -> str:
+    """The display kind of a parameter type (rate → ratio, money → money)."""
+    return {"rate": RATIO, "money": MONEY, "area": AREA, "date": "date"}.get(param_type, "number")

@@ -132,13 +132,12 @@ def finding_rows(s: Settlement) -> list[dict]:
 
 
 def param_rows(s: Settlement) -> list[dict]:
-    from farmcli.outputs.values import show
+    from farmcli.outputs.values import param_kind, show
 
     source_zh = {"default": "默认值（政策文件）", "--set": "命令行 --set"}
     rows = []
     for p in s.params.values():
-        kind = RATIO if p.type == "rate" else (MONEY if p.type == "money" else p.type)
-        rows.append({"参数": p.name, "值": show(p.value, kind), "单位": p.unit,
+        rows.append({"参数": p.name, "值": show(p.value, param_kind(p.type)), "单位": p.unit,
                      "来源": source_zh.get(p.source, f"「设置」表 {p.source}"),
                      "适用期": f"{p.start or '…'} 至 {p.end or '…'}", "依据": p.citation})
     return rows

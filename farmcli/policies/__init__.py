@@ -4,12 +4,21 @@ file (`<id>.toml`) and one report template (`templates/<id>.md.j2`)."""
 from __future__ import annotations
 
 import importlib
+from importlib import resources
 
 from farmcli.cells import normalise_text
 from farmcli.findings import LedgerError
 from farmcli.params import PolicyData, load_policy_data
 
-POLICY_IDS = ("taojiang",)
+
+
+def _discover() -> tuple[str, ...]:
+    """Every policy that ships a parameter file; adding a policy needs no edit here."""
+    files = resources.files("farmcli.policies").iterdir()
+    return tuple(sorted(f.name[:-5].replace("_", "-") for f in files if f.name.endswith(".toml")))
+
+
+POLICY_IDS = _discover()
 
 
 def policy_module(policy_id: str):

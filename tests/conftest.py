@@ -1,0 +1,52 @@
+"""Shared helpers: tiny ledgers built in tmp_path, and the CLI run as a real process."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "taojiang-2022.xlsx"
+
+# A small taojiang ledger: 乡镇 only, the minimum SPEC §2.1 requires.
+TOWN_HEADER = ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "验收入库面积(亩)", "工程进度", "合同金额(元)", "已拨付(元)"]
+
+
+def write_ledger(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """Write `sheets` (name → rows, first row usually the header) to an .xlsx file."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    """ledger(乡镇=[...], 拨付明细=[...], ...) → path of a fresh workbook in tmp_path."""
+    counter = iter(range(1000))
+
+    def make(**sheets) -> Path:
+        return write_ledger(tmp_path / f"ledger{next(counter)}.xlsx", sheets)
+
+    return make
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """farmcli as a clerk runs it: a separate process, no terminal."""
+    env = {k: v for k, v in os.environ.items() if k != "FARMCLI_DEBUG"}
+    return subprocess.run([sys.executable, "-m", "farmcli", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
