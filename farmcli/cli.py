@@ -84,6 +84,7 @@ def settle(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值，可重复；优先于「设置」表")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="结算基准日，缺省为年度末")] = None,
+    framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx），缺省为附件2")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印一份 JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
 ) -> None:
@@ -95,7 +96,7 @@ def settle(
     from farmcli.outputs.workbook import write_workbook
     from farmcli.settle import settle_ledger
 
-    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of))
+    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework)
     folder = out if out is not None else ledger.resolve().parent
     workbook, report = _output_paths(folder, ledger, s.year)
     outputs = {"workbook": str(workbook), "report": str(report)}
@@ -157,6 +158,7 @@ def check(
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID")] = None,
     year: Annotated[Optional[int], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值")] = None,
+    framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx）")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
     """检查台账（表、列、单元格、名称、参数），不写任何文件。"""
@@ -165,7 +167,7 @@ def check(
     from farmcli.findings import SEVERITY_ZH, has_errors, sorted_findings
     from farmcli.settle import settle_ledger
 
-    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []))
+    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), framework=framework)
     findings = sorted_findings(s.findings)
     if json_:
         typer.echo(json.dumps({"policy": s.policy.id, "year": s.year,

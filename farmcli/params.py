@@ -75,8 +75,12 @@ class PolicyData:
 
 
 def load_policy_data(policy_id: str) -> PolicyData:
-    text = resources.files("farmcli.policies").joinpath(f"{policy_id.replace('-', '_')}.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    return load_param_file("farmcli.policies", f"{policy_id.replace('-', '_')}.toml")
+
+
+def load_param_file(package: str, filename: str) -> PolicyData:
+    """A parameter file: the document it comes from, then `[[parameter]]` entries."""
+    data = tomllib.loads(resources.files(package).joinpath(filename).read_text("utf-8"))
     defs = []
     for p in data.get("parameter", []):
         value = p.get("value")
@@ -129,18 +133,12 @@ def resolve(
     `--set NAME=VALUE` pairs. A missing or malformed value raises LedgerError.
     """
     on = dt.date(year, 12, 31)
-    unknown = [name for name in overrides if name not in data.names]
-    if unknown:
-        raise LedgerError(
-            f"--set 中的参数「{unknown[0]}」不是政策 {data.id} 的参数。"
-            f"可用的参数：{'、'.join(data.names)}（用 `farmcli policies` 查看）。"
-        )
     resolved: dict[str, Param] = {}
     for name in data.names:
         versions = [p for p in data.parameters if p.name == name]
         current = next((p for p in versions if p.in_force(on)), None)
         base = current or versions[0]
-        if name in overrides:
+        if name in overrides:  # the caller has checked overrides with check_overrides
             raw, source, where = overrides[name], "--set", f"命令行 --set {name}={overrides[name]}"
         elif name in settings:
             raw, source = settings[name]
@@ -158,6 +156,17 @@ def resolve(
             )
         resolved[name] = _param(base, value, source)
     return resolved
+
+
+def check_overrides(overrides: dict[str, str], files: list[PolicyData]) -> None:
+    """An unknown `--set` name stops the run: a typo must not silently do nothing."""
+    names = [n for data in files for n in data.names]
+    for name in overrides:
+        if name not in names:
+            raise LedgerError(
+                f"--set 中的参数「{name}」不是政策 {files[0].id} 的参数。"
+                f"可用的参数：{'、'.join(names)}（用 `farmcli policies` 查看）。"
+            )
 
 
 def _param(d: ParamDef, value: object, source: str) -> Param:

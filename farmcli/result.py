@@ -26,6 +26,7 @@ class ResultTable:
     columns: list[Col]
     rows: list[dict] = field(default_factory=list)
     total: dict | None = None  # the 合计 row, when the table has one
+    note: str = ""  # where the table's rules come from, when that is not the policy (e.g. the scoring framework)
 
     def kind(self, column: str) -> str:
         return next((c.kind for c in self.columns if c.name == column), TEXT)

@@ -15,16 +15,14 @@ from farmcli.cells import normalise_text
 from farmcli.findings import Finding, LedgerError, info, warning
 from farmcli.ledger import Workbook, check_totals, open_workbook, read_table
 from farmcli.names import name_key
-from farmcli.params import Param, PolicyData, load_policy_data, parse_value, resolve
+from farmcli.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
 from farmcli.policies import find_policy, policy_module
 from farmcli.result import Inputs, ResultTable, Total
 from farmcli.schema import ALIASES, SETTINGS
+from farmcli.scoring import pipeline as scoring
 
 # 设置 keys that are not parameters: the ledger's own description.
 META_KEYS = ("政策", "年度", "地区", "填报单位", "项目名称", "说明", "备注", "示例数据")
-# Scalar inputs of the scoring table (SPEC §4), read from 设置 by the scoring module.
-SCORING_KEYS = ("计划完成日期", "实际完成日期", "项目开始日期", "质量达标面积(亩)", "计划成本(元)", "实际成本(元)",
-                "成本超支不扣分", "满意度")
 
 
 @dataclass
@@ -99,6 +97,7 @@ def settle_ledger(
     policy: str | None = None,
     overrides: dict[str, str] | None = None,
     as_of: dt.date | None = None,
+    framework: Path | None = None,
 ) -> Settlement:
     book = open_workbook(path)
     settings, findings = read_settings(book)
@@ -120,18 +119,27 @@ def settle_ledger(
     aliases, found = read_aliases(book)
     findings.extend(found)
 
-    params = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides or {})
+    overrides = overrides or {}
+    check_overrides(overrides, [data, scoring.scoring_parameters()])
+    params = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides)
     inputs = Inputs(tables=tables, params={k: p.value for k, p in params.items()},
                     citations={k: p.citation for k, p in params.items()}, year=year, aliases=aliases, as_of=as_of)
     outcome = module.settle(inputs)
     findings.extend(outcome.findings)
+    tables, totals = list(outcome.tables), list(outcome.totals)
+    perf_tables, perf_totals, found, perf_params = scoring.evaluate(
+        book, settings, getattr(module, "PERFORMANCE_INPUTS", {}), totals, year, overrides, framework)
+    findings.extend(found)
+    tables += perf_tables
+    totals += perf_totals
+    params = {**params, **perf_params}
     meta = {k: str(settings[k][0]) for k in META_KEYS if k in settings and settings[k][0] is not None}
-    return Settlement(data, year, path, book, outcome.tables, outcome.totals, findings, params, meta, as_of)
+    return Settlement(data, year, path, book, tables, totals, findings, params, meta, as_of)
 
 
 def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
     out = []
-    known = set(META_KEYS) | set(SCORING_KEYS) | set(data.names)
+    known = set(META_KEYS) | set(scoring.SETTING_INPUTS) | set(data.names) | set(scoring.scoring_parameters().names)
     for key, (_, where) in settings.items():
         if key not in known:
             out.append(warning("SETTING_UNKNOWN", f"「设置」表中的“{key}”不是已知的设置项或政策 {data.id} 的参数，已忽略。"

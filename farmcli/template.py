@@ -17,7 +17,10 @@ def write_template(policy_id: str, path: Path) -> None:
     import xlsxwriter
 
     data = load_policy_data(policy_id)
-    sheets = list(policy_module(policy_id).SHEETS)
+    from farmcli.scoring.pipeline import SETTING_INPUTS
+    from farmcli.scoring.pipeline import SHEETS as SCORING_SHEETS
+
+    sheets = list(policy_module(policy_id).SHEETS) + list(SCORING_SHEETS)
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
     book.set_properties({"created": FIXED_TIME, "author": "farmcli", "title": f"{data.title} 台账模板"})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -29,6 +32,7 @@ def write_template(policy_id: str, path: Path) -> None:
             ("填报单位", "", "如 桃江县自然资源局")]
     rows += [(p.name, "", f"可选，覆盖默认值 {p.value if p.value is not None else '（必填，无默认值）'} {p.unit}；"
               f"依据 {p.citation}") for p in data.parameters if p.name not in {r[0] for r in rows}]
+    rows += [(key, "", f"绩效评分输入（可选）：{KIND_ZH.get(kind, kind)}") for key, kind in SETTING_INPUTS.items()]
     for r, row in enumerate(rows, start=1):
         settings.write_row(r, 0, row)
     settings.set_column(0, 0, 18)
@@ -37,6 +41,9 @@ def write_template(policy_id: str, path: Path) -> None:
 
     for spec in sheets + [ALIASES]:
         ws = book.add_worksheet(spec.name)
+        if spec.name == "绩效":
+            _prefill_claims(ws, header)
+            continue
         for c, col in enumerate(spec.columns):
             ws.write_string(0, c, col.name, required if col.required else header)
             ws.set_column(c, c, max(12, display_width(col.name) + 2))
@@ -70,3 +77,17 @@ def write_template(policy_id: str, path: Path) -> None:
     notes.set_column(2, 3, 14)
     notes.set_column(4, 4, 80)
     book.close()
+
+
+def _prefill_claims(ws, header) -> None:
+    """绩效 lists every item of the default framework (附件2); the unit fills in 自评得分."""
+    from farmcli.scoring.framework import default_framework
+
+    ws.write_row(0, 0, ["一级指标", "二级指标", "三级指标", "序号", "指标说明", "分值", "自评得分"], header)
+    for r, item in enumerate(default_framework().items, start=1):
+        ws.write_row(r, 0, [item.level1, item.level2, item.level3, item.seq, item.text, float(item.points)])
+    ws.data_validation(1, 6, r, 6, {"validate": "decimal", "criteria": ">=", "value": 0,
+                                    "error_title": "须为不小于 0 的数字", "error_message": "自评得分须在 0 与该项分值之间"})
+    for c, width in enumerate((8, 10, 16, 6, 60, 6, 10)):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(1, 0)

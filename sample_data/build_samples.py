@@ -13,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import csv
+
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
 HERE = Path(__file__).resolve().parent
+TAOJIANG_FRAMEWORK = list(csv.DictReader((HERE.parent / "farmcli" / "scoring" / "附件2.csv").open(encoding="utf-8")))
 
 # 四、6: completion per township, in the report's order and spelling.
 TAOJIANG_COMPLETION = [
@@ -53,9 +56,11 @@ def build_taojiang(path: Path) -> None:
     for row in [
         ("项目", "值"), ("政策", "taojiang"), ("年度", 2022), ("地区", "桃江县"), ("填报单位", "桃江县自然资源局"),
         ("项目名称", "桃江县2022年度恢复耕地以奖代补项目"),
+        ("项目开始日期", "2022-01-01"), ("计划完成日期", "2022-12-31"),  # 附件1 项目完成时间
         ("说明", "乡镇表、拨付明细照录《桃江县2022年度恢复耕地以奖代补项目绩效自评报告》四、6 与 二(二) 的表格。"
                  "报告未逐乡镇列出验收入库面积；报告称项目已完成、附件1 完成恢复耕地 6389.38 亩，"
-                 "本示例据此取验收入库面积 = 实施恢复面积。"),
+                 "本示例据此取验收入库面积 = 实施恢复面积。资金表、绩效表照录报告 二(一) 与附件2；"
+                 "报告未给出资金到位日期、实际完成日期、成本和满意度，这几项留空，绩效审核时取自评得分。"),
     ]:
         ws.append(row)
 
@@ -72,6 +77,21 @@ def build_taojiang(path: Path) -> None:
     for n, (unit, amount) in enumerate(TAOJIANG_PAYMENTS, start=1):
         ws.append([n, unit, amount, None])
     ws.append([None, "合计", "11,807,238.00", None])
+
+    ws = wb.create_sheet("资金")
+    _title(ws, "桃江县2022年度恢复耕地以奖代补项目资金来源（报告 二(一)）", 5)
+    ws.append(["资金来源", "计划金额（元）", "到位金额（元）", "应到位日期", "实际到位日期"])
+    ws.append(["市级财政资金", "630,000.00", "630,000.00", None, None])  # 63 万元
+    ws.append(["县级自筹资金", "13,800,000.00", "13,800,000.00", None, None])  # 1380 万元
+    ws.append(["合计", "14,430,000.00", "14,430,000.00", None, None])
+
+    ws = wb.create_sheet("绩效")
+    _title(ws, "桃江县2022年度项目支出绩效评价指标及评分表（附件2，自评得分照录）", 6)
+    ws.append(["一级指标", "二级指标", "三级指标", "序号", "分值", "自评得分"])
+    for item in TAOJIANG_FRAMEWORK:
+        claimed = "4.5" if item["三级指标"] == "质量达标率" else item["分值"]  # the report's only deduction
+        ws.append([item["一级指标"], item["二级指标"], item["三级指标"], int(item["序号"]), int(item["分值"]),
+                   float(claimed)])
 
     ws = wb.create_sheet("别名")
     ws.append(["别名", "标准名称"])

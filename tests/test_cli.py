@@ -37,7 +37,13 @@ def test_sample_exit_0_and_json_is_the_only_stdout(settled):
     assert list(xiushan)[:9] == ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "完成比例", "验收入库面积(亩)",
                                  "合同金额(元)", "补助金额(元)", "已拨付(元)", "待拨付(元)"]
     assert {r["批次"] for r in doc["tables"]["拨付计划"]} == {"首笔", "尾款"}
-    assert doc["findings"] == []
+    assert [f for f in doc["findings"] if f["severity"] == "error"] == []
+    # The money settles cleanly; the only warnings are the performance audit's (SPEC §4).
+    assert {f["code"] for f in doc["findings"] if f["severity"] == "warning"} == {"PERF_CLAIM_DIFFERS", "PERF_TOTAL_DIFFERS"}
+    assert doc["totals"]["绩效总分"] == 99.26 and doc["totals"]["自评总分"] == 99.5 and doc["totals"]["评价等级"] == "优"
+    perf = doc["tables"]["绩效评分"]
+    assert len(perf) == 46 and list(perf[0]) == ["一级指标", "二级指标", "三级指标", "序号", "指标内容", "指标说明", "分值",
+                                                  "自评得分", "审核得分", "依据或公式"]
     assert doc["outputs"]["workbook"].startswith(str(out))
 
 
@@ -45,7 +51,8 @@ def test_workbook_reopens_with_ledger_sheets_then_results(settled):
     _, out = settled
     path = next(out.glob("*.xlsx"))
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["设置", "乡镇", "拨付明细", "别名", "结算总览", "乡镇汇总", "拨付计划", "发现问题", "参数"]
+    assert wb.sheetnames == ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名", "结算总览", "乡镇汇总", "拨付计划",
+                             "绩效评分", "基础数据表", "发现问题", "参数"]
     # The ledger's own sheet, value for value.
     ledger = openpyxl.load_workbook(SAMPLE)
     for name in ledger.sheetnames:
@@ -163,11 +170,11 @@ def test_missing_column_names_sheet_column_and_file(ledger, tmp_path):
 
 def test_check_writes_nothing_and_uses_settle_exit_codes(ledger, tmp_path):
     good = run_cli("check", str(SAMPLE))
-    assert good.returncode == 0 and "共 0 项发现" in good.stdout
+    assert good.returncode == 0 and "[错误]" not in good.stdout and "PERF_CLAIM_DIFFERS" in good.stdout
     path = ledger(设置=SETTINGS + [["年度", 2022]], 乡镇=[TOWN_HEADER, ["甲镇", 100, 70, None, None, None, 100000]])
     bad = run_cli("check", str(path), "--json")
     assert bad.returncode == 1
-    assert [f["code"] for f in json.loads(bad.stdout)["findings"]] == ["OVERPAID", "ESTIMATE"]
+    assert [f["code"] for f in json.loads(bad.stdout)["findings"]] == ["OVERPAID", "ESTIMATE", "PERF_NO_SHEET"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     assert run_cli("check", str(tmp_path / "none.xlsx")).returncode == 2
 
@@ -177,7 +184,7 @@ def test_template_is_a_ledger_farmcli_reads(tmp_path):
     result = run_cli("template", "taojiang", "--out", str(target))
     assert result.returncode == 0, result.stderr
     wb = openpyxl.load_workbook(target)
-    assert wb.sheetnames == ["设置", "乡镇", "图斑", "拨付明细", "别名", "说明"]
+    assert wb.sheetnames == ["设置", "乡镇", "图斑", "拨付明细", "绩效", "资金", "别名", "说明"]
     assert wb["设置"]["A2"].value == "政策" and wb["设置"]["B2"].value == "taojiang"
     lists = [dv.formula1 for dv in wb["图斑"].data_validations.dataValidation if dv.type == "list"]
     assert lists == ['"未实施,已实施,已验收入库"']

@@ -66,7 +66,7 @@ def test_estimate_is_marked_and_accepted_is_not(ledger):
     assert rows["甲镇"]["备注"].startswith("预计") and rows["乙镇"]["备注"] == "已验收入库"
     totals = {t.name: t.value for t in s.totals}
     assert totals["其中预计补助金额(元)"] == D("100000.00")
-    assert [f.code for f in s.findings if f.severity == "info"] == ["ESTIMATE"]
+    assert [f.code for f in s.findings if f.severity == "info"] == ["ESTIMATE", "PERF_NO_SHEET"]
 
 
 def test_schedule_table_has_both_instalments_with_conditions(ledger):

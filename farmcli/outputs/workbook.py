@@ -1,6 +1,7 @@
 """The settlement workbook: the ledger's sheets as they were, then the results.
 
-Written with xlsxwriter (fast, and streaming for big sheets). Every text cell is
+Written with xlsxwriter, in memory (the 绩效评分 sheet merges cells across rows,
+which xlsxwriter's streaming constant_memory mode cannot do). Every text cell is
 written with `write_string`, so ledger text starting with = + - @ stays text.
 Document properties are fixed so the same settlement gives the same workbook.
 """
@@ -32,7 +33,7 @@ class _Writer:
 
         self.book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "constant_memory": True, "default_date_format": "yyyy-mm-dd",
+            "default_date_format": "yyyy-mm-dd",
         })
         self.book.set_properties({"created": FIXED_TIME, "author": "farmcli", "comments": "farmcli 生成"})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -78,6 +79,47 @@ class _Writer:
         if body:
             ws.autofilter(0, 0, len(body), len(columns) - 1)
 
+    def score_sheet(self, table: ResultTable, claimed_grade: str, audited_grade: str) -> None:
+        """绩效评分 laid out like 附件2: 一级/二级/三级 and 指标内容 merged over their items."""
+        book = self.book
+        ws = book.add_worksheet(table.name)
+        wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1})
+        score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1})
+        bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00"})
+        headers = ["一级指标", "二级指标", "三级指标", "指标内容", "指标说明", "分值", "自评得分", "审核得分", "依据或公式"]
+        ws.write_row(0, 0, headers, self.header)
+        rows = table.rows
+        for r, row in enumerate(rows, start=1):
+            siblings = [x for x in rows if x["三级指标"] == row["三级指标"]]
+            text = f"{row['序号']}、{row['指标说明']}" if len(siblings) > 1 else row["指标说明"]
+            ws.write_string(r, 4, text, wrap)
+            for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
+                if row[key] is None:
+                    ws.write_blank(r, c, None, score)
+                else:
+                    ws.write_number(r, c, float(row[key]), score)
+            ws.write_string(r, 8, row["依据或公式"], wrap)
+        for c, key, label in ((0, ("一级指标",), "_一级分值"), (1, ("一级指标", "二级指标"), "_二级分值"),
+                              (2, ("一级指标", "二级指标", "三级指标"), "_三级分值"),
+                              (3, ("一级指标", "二级指标", "三级指标"), None)):
+            for first, last in _runs(rows, key):
+                row = rows[first]
+                value = row["指标内容"] if label is None else f"{row[key[-1]]}（{_points(row[label])}分）"
+                if first == last:
+                    ws.write_string(first + 1, c, value, wrap)
+                else:
+                    ws.merge_range(first + 1, c, last + 1, c, value, wrap)
+        end = len(rows) + 1
+        ws.merge_range(end, 0, end, 4, "总分", bold)
+        for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
+            ws.write_number(end, c, float(table.total[key]), bold)
+        ws.merge_range(end + 1, 0, end + 1, 4, "评价等级", bold)
+        ws.write_string(end + 1, 6, claimed_grade, bold)
+        ws.write_string(end + 1, 7, audited_grade, bold)
+        for c, width in enumerate((10, 12, 14, 30, 44, 7, 9, 9, 50)):
+            ws.set_column(c, c, width)
+        ws.freeze_panes(1, 0)
+
     def copy_sheet(self, name: str, rows: list[list]) -> None:
         """A ledger sheet, cell for cell, values as read (formats are not carried over)."""
         ws = self.book.add_worksheet(name)
@@ -92,6 +134,21 @@ class _Writer:
                     self.cell(ws, r, c, value, kind)
 
 
+def _runs(rows: list[dict], key: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(first, last) index of each run of consecutive rows sharing `key`."""
+    runs: list[tuple[int, int]] = []
+    for i, row in enumerate(rows):
+        if runs and all(rows[runs[-1][0]][k] == row[k] for k in key):
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _points(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
 RESERVED = ("结算总览", "发现问题", "参数")
 
 
@@ -103,8 +160,12 @@ def write_workbook(s: Settlement, path: Path) -> None:
         copy_name = sheet if sheet not in result_names else f"原{sheet}"[:31]
         w.copy_sheet(copy_name, s.book.rows(sheet))
     w.table("结算总览", [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
+    totals = {t.name: t.value for t in s.totals}
     for table in s.tables:
-        w.table(table.name, table.columns, table.rows, table.total)
+        if table.name == "绩效评分":
+            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""))
+        else:
+            w.table(table.name, table.columns, table.rows, table.total)
     w.table("发现问题", FINDING_COLUMNS, finding_rows(s))
     w.table("参数", PARAM_COLUMNS, param_rows(s))
     w.book.close()

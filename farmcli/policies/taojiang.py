@@ -44,6 +44,10 @@ SHEETS = (
     )),
 )
 
+# What the 绩效评分 rules read from this policy's totals (SPEC §4).
+PERFORMANCE_INPUTS = {"planned_output": "下达任务(亩)", "actual_output": "实施恢复面积(亩)",
+                      "quality_output": "验收入库面积(亩)", "output_unit": "亩", "spent": "已拨付(元)", "units": "乡镇数"}
+
 SUMMARY_COLUMNS = [
     Col("乡镇名称"), Col("下达任务(亩)", AREA), Col("实施恢复面积(亩)", AREA), Col("完成比例", RATIO),
     Col("验收入库面积(亩)", AREA), Col("合同金额(元)", MONEY), Col("补助金额(元)", MONEY),
@@ -228,6 +232,8 @@ def _total_row(rows: list[dict]) -> dict:
         if col.kind in (AREA, MONEY):
             total_row[col.name] = total(col.name)
     total_row["乡镇名称"] = "合计"
+    if all(r["验收入库面积(亩)"] is None for r in rows):
+        total_row["验收入库面积(亩)"] = None  # nothing accepted yet: unknown, not 0 (质量达标率 needs the difference)
     task = total_row["下达任务(亩)"]
     total_row["完成比例"] = total_row["实施恢复面积(亩)"] / task if task else None
     return total_row

@@ -1,0 +1,1 @@
+"""绩效评分 (SPEC §4): the 100-point self-evaluation, computed and audited from the ledger."""
