@@ -207,8 +207,9 @@ def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] 
     import json
 
     from farmcli.policies import all_policy_data
+    from farmcli.scoring.pipeline import scoring_parameters
 
-    data = all_policy_data()
+    data = all_policy_data() + [scoring_parameters()]  # the scoring rules apply to every policy
     if json_:
         typer.echo(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
@@ -223,7 +224,8 @@ def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] 
         console.print(f"{d.id}  {d.title}\n  {d.document}", markup=False)
         for p in d.parameters:
             value = "（必填，无默认值）" if p.value is None else show(p.value, param_kind(p.type))
-            console.print(f"    {p.name} = {value} {p.unit}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
+            unit = "" if p.type == "rate" else f" {p.unit}"
+            console.print(f"    {p.name} = {value}{unit}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
                           f"依据：{p.citation}", markup=False)
 
 
