@@ -27,6 +27,7 @@ class ParamDef:
     start: dt.date | None = None
     end: dt.date | None = None
     note: str = ""
+    optional: bool = False  # no default, and none needed: the rule applies only when a value is set
 
     def in_force(self, on: dt.date) -> bool:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
@@ -64,6 +65,9 @@ class PolicyData:
     start: dt.date | None
     end: dt.date | None
     parameters: tuple[ParamDef, ...]
+    # Projects approved within the term are still settled after it ends (jinning 八): parameters
+    # are then taken as on the last day of the term.
+    settle_after_term: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -87,11 +91,12 @@ def load_param_file(package: str, filename: str) -> PolicyData:
         defs.append(ParamDef(
             name=p["name"], type=p["type"], unit=p.get("unit", ""), citation=p["citation"],
             value=None if value is None else _coerce(p["type"], value, p["name"]),
-            start=p.get("from"), end=p.get("to"), note=p.get("note", ""),
+            start=p.get("from"), end=p.get("to"), note=p.get("note", ""), optional=p.get("optional", False),
         ))
     return PolicyData(
         id=data["id"], title=data["title"], document=data["document"], cite_as=data["cite_as"],
         seed=data.get("seed", ""), start=data.get("from"), end=data.get("to"), parameters=tuple(defs),
+        settle_after_term=data.get("settle_after_term", False),
     )
 
 
@@ -133,6 +138,8 @@ def resolve(
     `--set NAME=VALUE` pairs. A missing or malformed value raises LedgerError.
     """
     on = dt.date(year, 12, 31)
+    if data.settle_after_term and data.end and on > data.end:
+        on = data.end
     resolved: dict[str, Param] = {}
     for name in data.names:
         versions = [p for p in data.parameters if p.name == name]
@@ -145,6 +152,9 @@ def resolve(
             where = f"「设置」表 {source}"
         elif current is not None and current.value is not None:
             resolved[name] = _param(current, current.value, "default")
+            continue
+        elif base.optional:
+            resolved[name] = _param(base, None, "未设置")
             continue
         else:
             raise LedgerError(_missing_message(data, base, versions, year))

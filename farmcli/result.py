@@ -12,6 +12,7 @@ from farmcli.names import NameIndex
 
 # Column kinds decide formatting: money #,##0.00 and 0.01 in JSON, ratio 0.00%, area 2 decimals.
 MONEY, AREA, RATIO, TEXT, COUNT, BOOL, DATE, SCORE = "money", "area", "ratio", "text", "count", "bool", "date", "score"
+NUMBER = "number"
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ def finding_rows(s: Settlement) -> list[dict]:
 def param_rows(s: Settlement) -> list[dict]:
     from farmcli.outputs.values import param_kind, show
 
-    source_zh = {"default": "默认值（政策文件）", "--set": "命令行 --set"}
+    source_zh = {"default": "默认值（政策文件）", "--set": "命令行 --set", "未设置": "未设置（文件未定数值，设置后才适用）"}
     rows = []
     for p in s.params.values():
         rows.append({"参数": p.name, "值": show(p.value, param_kind(p.type)), "单位": p.unit,

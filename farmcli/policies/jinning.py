@@ -1,0 +1,241 @@
+"""jinning — 国土综合整治项目工作激励 (SPEC §2.2; seed 000, 昆明市晋宁区国土综合整治项目工作激励机制（试行）).
+
+One pure function, `settle`: each project is eligible, excluded (with its
+article), or pending; eligible ones earn the township and the construction
+unit a share of the district's net revenue, paid once (六(一)).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from farmcli.cells import normalise_text
+from farmcli.findings import Finding, error, info, warning
+from farmcli.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.names import NameIndex, name_key
+from farmcli.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.schema import Column, SheetSpec
+
+CITE = "晋宁激励机制"
+CONSOLIDATION, UPGRADE = "整治类", "提质类"
+PROJECT_TYPES = {
+    **{t: CONSOLIDATION for t in ("开发", "整理", "复垦", "增减挂钩", "土地开发", "土地整理", "土地复垦",
+                                  "城乡建设用地增减挂钩", "国土综合整治")},
+    **{t: UPGRADE for t in ("提质改造", "耕地提质改造", "旱改水")},
+}
+FUNDING_CHOICES = ("区级财政资金", "县级财政资金", "市级财政资金", "省级财政资金", "中央财政资金", "社会资金与区政府合作",
+                   "乡镇自筹资金", "村集体自筹资金", "社会资金")
+ELIGIBLE, EXCLUDED, PENDING, UNCLEAR = "符合", "不符合", "待验收", "待核实"
+
+SHEETS = (
+    SheetSpec("项目", required=True, key="项目编号", help="国土综合整治项目，一个项目一行", columns=(
+        Column("项目编号", required=True, help="项目编号，不可重复"),
+        Column("项目名称"),
+        Column("乡镇", required=True, help="项目所在乡镇（街道）"),
+        Column("建设单位", help="具体负责组织完成项目的建设单位"),
+        Column("项目类型", required=True, choices=("土地开发", "土地整理", "土地复垦", "城乡建设用地增减挂钩", "提质改造", "旱改水"),
+               help="开发/整理/复垦/增减挂钩为整治类，提质改造/旱改水为提质类"),
+        Column("资金来源", required=True, choices=FUNDING_CHOICES,
+               help="县（区）级及以上财政资金或社会资金与区政府合作的项目在激励范围内（四）"),
+        Column("验收批文号", help="上级自然资源部门下达的验收批文号；空白 = 尚未验收"),
+        Column("验收日期", "date", help="验收批文日期"),
+        Column("验收机关", help="如 昆明市自然资源和规划局、云南省自然资源厅"),
+        Column("区政府净收益(元)", "money", required=True, help="耕地占补平衡指标价值中属于晋宁区政府的净收益"),
+        Column("已拨付乡镇(元)", "money", help="已拨付给乡镇（街道）的激励"),
+        Column("已拨付建设单位(元)", "money", help="已拨付给建设单位的激励"),
+    )),
+    SheetSpec("村组", key="村组", help="建议的乡镇激励分村组方案：权重 = 涉及面积 × 难度系数（六(二)）", columns=(
+        Column("乡镇", required=True), Column("村组", required=True),
+        Column("涉及面积(亩)", "area", required=True), Column("难度系数", "number", help="工作难易程度，空白 = 1"),
+    )),
+)
+PROJECT_COLUMNS = [Col("项目编号"), Col("项目名称"), Col("乡镇"), Col("建设单位"), Col("项目类型"), Col("是否符合"), Col("原因"),
+                   Col("乡镇激励(元)", MONEY), Col("建设单位激励(元)", MONEY), Col("应拨乡镇(元)", MONEY),
+                   Col("应拨建设单位(元)", MONEY), Col("依据")]
+
+
+def project_class(value: object) -> str | None:
+    text = normalise_text(value or "").removesuffix("项目")
+    return PROJECT_TYPES.get(text)
+
+
+def funding_covered(value: object) -> bool | None:
+    """True: in scope (四); False: not covered; None: not recognisable."""
+    text = normalise_text(value or "")
+    if not text:
+        return None
+    if ("社会资金" in text or "社会资本" in text) and "合作" in text and "政府" in text:
+        return True
+    if text.startswith(("乡镇", "镇", "乡", "街道", "村", "社会")):
+        return False
+    if text.startswith(("中央", "省", "市", "县", "区")):
+        return True
+    return None
+
+
+def settle(inputs: Inputs) -> Outcome:
+    projects = inputs.tables["项目"]
+    p, cite = inputs.params, inputs.citations
+    findings: list[Finding] = []
+    if inputs.year > p["实施截止日期"].year:
+        findings.append(warning("MEASURE_EXPIRED", f"本办法实施期限至 {p['实施截止日期']}，{inputs.year} 年度只结算实施期限内验收的项目。",
+                                citation=cite["实施截止日期"]))
+    table = ResultTable("项目激励", PROJECT_COLUMNS)
+    seen: dict[str, int] = {}
+    for i, row in projects.records():
+        pid = row["项目编号"]
+        if pid is None:
+            continue
+        if pid in seen:
+            findings.append(error("DUPLICATE_PROJECT", f"项目编号 {pid} 重复（第{seen[pid]}行已有），本行未计入结算。",
+                                  projects.cell("项目编号", i)))
+            continue
+        seen[pid] = projects.lines[i]
+        table.rows.append(_settle_project(projects, i, row, p, cite, inputs.year, findings))
+
+    eligible = [r for r in table.rows if r["是否符合"] == ELIGIBLE]
+    town_table, town_index, town_keys = _summary(table.rows, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)")
+    unit_table, _, _ = _summary(table.rows, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)")
+    tables = [table, town_table, unit_table]
+    villages = inputs.tables.get("村组")
+    if villages is not None:
+        incentive = {key: g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
+        tables.append(_village_split(villages, incentive, town_index, findings))
+
+    def total(column):
+        return sum((r[column] for r in table.rows), ZERO)
+
+    totals = [
+        Total("乡镇激励合计(元)", total("乡镇激励(元)"), MONEY), Total("建设单位激励合计(元)", total("建设单位激励(元)"), MONEY),
+        Total("应拨合计(元)", total("应拨乡镇(元)") + total("应拨建设单位(元)"), MONEY),
+        Total("符合项目数", len(eligible), COUNT),
+        Total("不符合项目数", sum(1 for r in table.rows if r["是否符合"] == EXCLUDED), COUNT),
+        Total("待验收项目数", sum(1 for r in table.rows if r["是否符合"] == PENDING), COUNT),
+        Total("待核实项目数", sum(1 for r in table.rows if r["是否符合"] == UNCLEAR), COUNT),
+    ]
+    if p["启动资金计提比例"] is not None:
+        base = sum((r["_净收益"] for r in eligible), ZERO)
+        totals.append(Total("启动资金(元)", round_money(base * p["启动资金计提比例"]), MONEY))
+    for r in table.rows:
+        r.pop("_净收益", None)
+        r.pop("_已拨付乡镇(元)", None)
+        r.pop("_已拨付建设单位(元)", None)
+    return Outcome(tables, totals, findings)
+
+
+def _settle_project(projects, i, row, p, cite, year, findings) -> dict:
+    result = {c.name: row.get(c.name) for c in PROJECT_COLUMNS if c.name in row}
+    result.update({"乡镇激励(元)": ZERO, "建设单位激励(元)": ZERO, "应拨乡镇(元)": ZERO, "应拨建设单位(元)": ZERO,
+                   "_净收益": ZERO, "_已拨付乡镇(元)": row.get("已拨付乡镇(元)") or ZERO,
+                   "_已拨付建设单位(元)": row.get("已拨付建设单位(元)") or ZERO})
+    status, reason, basis = _eligibility(projects, i, row, p, cite, year, findings)
+    result.update({"是否符合": status, "原因": reason, "依据": basis})
+    paid_town, paid_unit = result["_已拨付乡镇(元)"], result["_已拨付建设单位(元)"]
+    if status != ELIGIBLE:
+        if paid_town or paid_unit:
+            findings.append(error("PAID_NOT_DUE", f"项目 {row['项目编号']} {status}（{reason}），却已拨付激励 "
+                                  f"{paid_town + paid_unit:,.2f} 元，应追回或核实。", projects.where(i), f"{CITE} 六(一)"))
+            result["应拨乡镇(元)"], result["应拨建设单位(元)"] = -paid_town, -paid_unit
+        return result
+    klass = project_class(row["项目类型"])
+    revenue = row["区政府净收益(元)"]
+    if revenue is None:
+        findings.append(error("MISSING_VALUE", f"项目 {row['项目编号']} 符合激励条件，但缺少区政府净收益，激励按 0 计。",
+                              projects.cell("区政府净收益(元)", i)))
+        revenue = ZERO
+    town_rate, unit_rate = p[f"乡镇激励比例({klass})"], p[f"建设单位激励比例({klass})"]
+    town, unit = round_money(revenue * town_rate), round_money(revenue * unit_rate)
+    result.update({"乡镇激励(元)": town, "建设单位激励(元)": unit, "应拨乡镇(元)": town - paid_town,
+                   "应拨建设单位(元)": unit - paid_unit, "_净收益": revenue,
+                   "依据": f"{cite[f'乡镇激励比例({klass})']}（{klass} {town_rate:.0%}）；"
+                           f"{cite[f'建设单位激励比例({klass})']}（{klass} {unit_rate:.0%}）；{CITE} 六(一) 一次性拨付"})
+    for who, due, paid in (("乡镇", town, paid_town), ("建设单位", unit, paid_unit)):
+        if paid > due:
+            findings.append(error("OVERPAID", f"项目 {row['项目编号']} 已拨付{who} {paid:,.2f} 元，超过应得激励 {due:,.2f} 元，"
+                                  f"多拨 {paid - due:,.2f} 元，应追回或核实。", projects.cell(f"已拨付{who}(元)", i), f"{CITE} 六(一)"))
+    return result
+
+
+def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, str]:
+    pid = row["项目编号"]
+    if project_class(row["项目类型"]) is None:
+        findings.append(error("UNKNOWN_PROJECT_TYPE", f"项目 {pid} 的项目类型“{row['项目类型']}”无法识别。整治类：开发、整理、复垦、"
+                              "增减挂钩；提质类：提质改造、旱改水。", projects.cell("项目类型", i), f"{CITE} 三(一)、五"))
+        return UNCLEAR, "项目类型无法识别", f"{CITE} 三(一)、五"
+    covered = funding_covered(row["资金来源"])
+    if covered is None:
+        findings.append(error("UNKNOWN_FUNDING", f"项目 {pid} 的资金来源“{row['资金来源']}”无法识别。激励范围：县（区）级及以上"
+                              "财政资金、社会资金与区政府合作。", projects.cell("资金来源", i), f"{CITE} 四"))
+        return UNCLEAR, "资金来源无法识别", f"{CITE} 四"
+    if not covered:
+        return EXCLUDED, f"资金来源“{row['资金来源']}”不属于县（区）级及以上资金或社会资金与区政府合作项目", f"{CITE} 四"
+    approval, when = row.get("验收批文号"), row.get("验收日期")
+    if approval is None and when is None:
+        return PENDING, "尚未取得验收批文", f"{CITE} 六(一)"
+    if approval is None or when is None:
+        missing = "验收批文号" if approval is None else "验收日期"
+        findings.append(error("APPROVAL_INCOMPLETE", f"项目 {pid} 缺少{missing}，按尚未验收处理。请补全验收批文信息。",
+                              projects.cell(missing, i), f"{CITE} 六(一)"))
+        return PENDING, f"缺少{missing}", f"{CITE} 六(一)"
+    if when < p["验收起始日期"]:
+        return EXCLUDED, f"验收日期 {when} 早于 {p['验收起始日期']}", cite["验收起始日期"]
+    if when > p["实施截止日期"]:
+        return EXCLUDED, f"验收日期 {when} 晚于实施期限 {p['实施截止日期']}", cite["实施截止日期"]
+    if when.year > year:
+        return PENDING, f"验收日期 {when} 在 {year} 年度之后，留待以后年度结算", f"{CITE} 六(一)"
+    authority = row.get("验收机关")
+    if authority and not any(k in normalise_text(authority) for k in ("昆明市", "云南省", "自然资源部")):
+        findings.append(warning("AUTHORITY", f"项目 {pid} 的验收机关“{authority}”不是六(一)所列的昆明市自然资源和规划局、"
+                                "云南省自然资源厅，请确认验收权限。", projects.cell("验收机关", i), f"{CITE} 六(一)"))
+    return ELIGIBLE, "已取得验收批文", f"{CITE} 四、六(一)"
+
+
+def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameIndex, list[str]]:
+    """Per township (or construction unit): eligible projects, incentive, paid and due."""
+    index = NameIndex()
+    groups: dict[str, dict] = {}
+    for r in rows:
+        name = r.get(key_column)
+        key = name_key(name) if name else "（未填）"
+        index.canonical.setdefault(key, str(name or "（未填）"))
+        g = groups.setdefault(key, {key_column: index.display(key), "符合项目数": 0, amount: ZERO, "已拨付(元)": ZERO,
+                                    "应拨(元)": ZERO})
+        g["符合项目数"] += r["是否符合"] == ELIGIBLE
+        g[amount] += r[amount]
+        g["已拨付(元)"] += r[f"_{paid}"]
+        g["应拨(元)"] += r[due]
+    columns = [Col(key_column), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY), Col("应拨(元)", MONEY)]
+    name = "乡镇汇总" if key_column == "乡镇" else "建设单位汇总"
+    table = ResultTable(name, columns, list(groups.values()))
+    table.total = {key_column: "合计", **{c.name: sum((g[c.name] for g in table.rows), ZERO) for c in columns[1:]}}
+    return table, index, list(groups)
+
+
+def _village_split(villages, incentive: dict[str, Decimal], town_index, findings) -> ResultTable:
+    """A suggested split of each township's incentive among its villages (六(二)): weight = 面积 × 难度系数."""
+    columns = [Col("乡镇"), Col("村组"), Col("涉及面积(亩)", AREA), Col("难度系数", NUMBER), Col("权重", NUMBER),
+               Col("建议分配(元)", MONEY), Col("依据")]
+    by_town: dict[str, list[int]] = defaultdict(list)
+    for i, row in villages.records():
+        key = town_index.resolve(row["乡镇"]) if row["乡镇"] else None
+        if key is None:
+            if row["乡镇"]:
+                findings.append(error("UNMATCHED_NAME", "「村组」中的" + town_index.unmatched_message(row["乡镇"]),
+                                      villages.cell("乡镇", i)))
+            continue
+        by_town[key].append(i)
+    table = ResultTable("村组分配", columns)
+    for key, members in by_town.items():
+        weights = [(villages.get("涉及面积(亩)", i) or ZERO) * (villages.get("难度系数", i) or Decimal(1)) for i in members]
+        shares = allocate_largest_remainder(incentive.get(key, ZERO), weights)
+        if shares is None:
+            findings.append(info("ZERO_WEIGHT", f"{town_index.display(key)} 各村组权重之和为 0，未作分配。",
+                                 villages.where(members[0]), f"{CITE} 六(二)"))
+            shares = [None] * len(members)
+        for i, w, share in zip(members, weights, shares):
+            table.rows.append({"乡镇": town_index.display(key), "村组": villages.get("村组", i),
+                               "涉及面积(亩)": villages.get("涉及面积(亩)", i), "难度系数": villages.get("难度系数", i) or Decimal(1),
+                               "权重": w, "建议分配(元)": share,
+                               "依据": f"{CITE} 六(二)（建议：按面积 × 难度系数最大余额分配，由乡镇自行确定）"})
+    return table
