@@ -184,7 +184,6 @@ def test_template_has_dropdowns_for_type_and_funding(tmp_path):
     assert run_cli("template", "jinning", "--out", str(target)).returncode == 0
     wb = openpyxl.load_workbook(target)
     assert wb["设置"]["B2"].value == "jinning"
-    lists = {dv.sqref.ranges[0].coord.split(":")[0][0]: dv.formula1 for dv in wb["项目"].data_validations.dataValidation
-             if dv.type == "list"}
+    lists = {str(dv.sqref)[0]: dv.formula1 for dv in wb["项目"].data_validations.dataValidation if dv.type == "list"}
     assert "旱改水" in lists["E"] and "社会资金与区政府合作" in lists["F"]
     assert [c.value for c in wb["村组"][1]] == ["乡镇", "村组", "涉及面积(亩)", "难度系数"]
