@@ -158,7 +158,66 @@ def build_jinning(path: Path) -> None:
     wb.save(path)
 
 
+# Anhui's 16 cities with invented figures (亩). Gap cities: 任务缺口; surplus cities: 超额任务.
+ANHUI_CITIES = [
+    ("合肥市", "缺口市", 12000, None), ("阜阳市", "缺口市", 8000, None), ("宿州市", "缺口市", 6500, None),
+    ("六安市", "缺口市", 5000, None), ("安庆市", "缺口市", 4200, None), ("滁州市", "缺口市", 3000, None),
+    ("淮南市", "缺口市", 2500, None), ("马鞍山市", "缺口市", 1800, None),
+    ("亳州市", "超额市", None, 9000), ("蚌埠市", "超额市", None, 5000), ("淮北市", "超额市", None, 3000),
+    ("宣城市", "超额市", None, 4000), ("芜湖市", "超额市", None, 2000), ("铜陵市", "超额市", None, 1000),
+    ("池州市", "超额市", None, 1500), ("黄山市", "超额市", None, 800),
+]
+# (市, 年度, 净增加, 统筹核减, 挂钩核减, 生态核减, 年末耕地, 现行规划目标, 原规划目标, 实际超额, 转为超额市)
+ANHUI_GAP_YEARS = {
+    "合肥市": [(1000, 150, 0, 0), (1400, 0, 0, 0), (1000, 0, 0, 0)],  # short, over, short again
+    "阜阳市": [(800, 0, 0, 0), (450, 0, 50, 0), (1300, 0, 0, 0)],
+    "宿州市": [(-120, 0, 0, 100), (1000, 0, 0, 0), (1200, 0, 0, 0)],  # a negative net increase
+    "六安市": [(600, 0, 0, 0), (600, 0, 0, 0), (520, 0, 0, 0)],
+    "安庆市": [(400, 0, 0, 0), (440, 0, 0, 0), (500, 0, 0, 0)],  # converts to a surplus city in 2025
+    "滁州市": [(300, 0, 0, 0), (280, 20, 0, 0), (300, 0, 0, 0)],
+    "淮南市": [(250, 0, 0, 0), (250, 0, 0, 0), (100, 0, 0, 0)],
+    "马鞍山市": [(180, 0, 0, 0), (180, 0, 0, 0), (150, 0, 30, 0)],
+}
+# Surplus cities' 2025 plan check: (年末耕地, 现行规划目标, 原规划目标).
+ANHUI_PLANS = {
+    "亳州市": (1_650_000, 1_640_000, 1_600_000), "蚌埠市": (1_079_880, 1_080_000, 1_050_000),  # below current plan
+    "淮北市": (399_950, 410_000, 400_000),  # below the original plan
+    "宣城市": (760_000, 750_000, 740_000), "芜湖市": (820_000, 815_000, 800_000), "铜陵市": (150_000, 149_000, 148_000),
+    "池州市": (330_000, 329_000, 320_000), "黄山市": (150_500, 150_000, 149_000),
+}
+
+
+def build_anhui_assessment(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "设置"
+    for row in [("项目", "值"), ("政策", "anhui-assessment"), ("年度", 2025), ("地区", "安徽省"),
+                ("填报单位", "安徽省自然资源厅"), ("中央上缴比例", "10%"),
+                ("示例数据", "本台账为演示用的虚构数据：16 个市名称真实，缺口、超额、年度面积均为虚构；"
+                            "中央上缴比例文件未给出，此处 10% 仅为示例值。")]:
+        ws.append(row)
+    ws = wb.create_sheet("市")
+    ws.append(["市名称", "类型", "任务缺口（亩）", "超额任务（亩）"])
+    for row in ANHUI_CITIES:
+        ws.append(list(row))
+    ws.append(["合计", None, 43000, 26300])
+    ws = wb.create_sheet("年度")
+    ws.append(["市名称", "年度", "净增加耕地（亩）", "统筹补充核减（亩）", "挂钩节余核减（亩）", "生态退耕核减（亩）",
+               "年末耕地面积（亩）", "现行规划目标（亩）", "原规划目标（亩）", "实际超额（亩）", "转为超额市"])
+    for city, years in ANHUI_GAP_YEARS.items():
+        for year, (net, a, b, c) in zip((2023, 2024, 2025), years):
+            convert = city == "安庆市" and year == 2025
+            ws.append([city, year, net, a, b, c, 905_000 if convert else None, 900_000 if convert else None,
+                       880_000 if convert else None, 80 if convert else None, "是" if convert else None])
+    for city, plan in ANHUI_PLANS.items():
+        for year in (2023, 2024, 2025):
+            ws.append([city, year, 0, 0, 0, 0, *(plan if year == 2025 else (None, None, None)), None, None])
+    wb.properties.created = dt.datetime(2026, 3, 1)
+    wb.save(path)
+
+
 if __name__ == "__main__":
-    for name, build in (("taojiang-2022.xlsx", build_taojiang), ("jinning-2023.xlsx", build_jinning)):
+    for name, build in (("taojiang-2022.xlsx", build_taojiang), ("jinning-2023.xlsx", build_jinning),
+                        ("anhui-assessment-2025.xlsx", build_anhui_assessment)):
         build(HERE / name)
         print("written", HERE / name)

@@ -1,0 +1,203 @@
+"""anhui-assessment — 耕地保护责任目标考核奖惩 (SPEC §2.3; seed 002).
+
+Gap cities work off 10% of their gap a year from 2023 to 2027, carrying over- and
+under-completion from year to year, and pay 480 元/亩 on each year's actual gap.
+What is collected, less the central share, is shared among surplus cities by
+weight, to the 分, with the special cases of 二(三)2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from farmcli.findings import Finding, error, info, warning
+from farmcli.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.schema import Column, SheetSpec
+
+CITE = "皖耕保考核奖惩通知"
+GAP, SURPLUS = "缺口市", "超额市"
+REDUCTIONS = ("统筹补充核减(亩)", "挂钩节余核减(亩)", "生态退耕核减(亩)")
+
+SHEETS = (
+    SheetSpec("市", required=True, key="市名称", help="各市的类型与核定的任务缺口或超额任务（附件1）", columns=(
+        Column("市名称", required=True), Column("类型", required=True, choices=(GAP, SURPLUS)),
+        Column("任务缺口(亩)", "area", help="缺口市核定的耕地保护任务总缺口"),
+        Column("超额任务(亩)", "area", help="超额市核定的超额承担任务"),
+    )),
+    SheetSpec("年度", required=True, help="每市每年一行：年度国土变更调查与考核结果", columns=(
+        Column("市名称", required=True), Column("年度", "number", required=True),
+        Column("净增加耕地(亩)", "area", required=True, signed=True,
+               help="完成年度耕地总量平衡并扣除拟用于占补平衡的补充耕地指标后净增加的耕地，可为负"),
+        *(Column(name, "area", help="现行规划期内据实核减的缺口（二(一)3）") for name in REDUCTIONS),
+        Column("年末耕地面积(亩)", "area"), Column("现行规划目标(亩)", "area"), Column("原规划目标(亩)", "area"),
+        Column("实际超额(亩)", "area", help="超额市当年实际超额；空白 = 超额任务"),
+        Column("转为超额市", "bool", help="缺口市补齐缺口、耕地超过原规划目标并调增保护目标的，填“是”"),
+    )),
+)
+GAP_COLUMNS = [Col("市名称"), Col("年度"), Col("年度任务(亩)", AREA), Col("上年结转(亩)", AREA), Col("应完成(亩)", AREA),
+               Col("实际完成(亩)", AREA), Col("实际缺口(亩)", AREA), Col("结转下年(亩)", AREA), Col("经济补偿(元)", MONEY)]
+REWARD_COLUMNS = [Col("市名称"), Col("实际超额(亩)", AREA), Col("扣减(亩)", AREA), Col("奖励权重(亩)", AREA), Col("权重占比", RATIO),
+                  Col("经济奖励(元)", MONEY), Col("说明")]
+
+
+@dataclass
+class Claim:
+    """A city's claim on the reward pool for the settled year."""
+
+    name: str
+    surplus: Decimal | None
+    deduction: Decimal
+    weight: Decimal
+    note: str
+    eligible: bool = True
+
+
+def settle(inputs: Inputs) -> Outcome:
+    cities, years = inputs.tables["市"], inputs.tables["年度"]
+    p, cite, year = inputs.params, inputs.citations, inputs.year
+    findings: list[Finding] = []
+    last_year = p["分解起始年"] + p["分解年数"] - 1
+    if year > last_year:
+        findings.append(warning("AFTER_SPLIT", f"{p['分解起始年']}—{last_year} 年的分解已结束，{year} 年度任务为 0，"
+                                "此前的结转继续考核。", citation=cite["分解年数"]))
+    rows = _year_rows(years, findings)
+    gap_table = ResultTable("缺口市考核", GAP_COLUMNS)
+    claims: list[Claim] = []
+    penalties = ZERO
+    compensation = ZERO
+    for i, city in cities.records():
+        name, kind = city["市名称"], city["类型"]
+        if name is None:
+            continue
+        if kind == GAP:
+            chain, carried = _gap_chain(name, city, rows, p, cite, year, cities, i, findings)
+            gap_table.rows.extend(chain)
+            compensation += chain[-1]["经济补偿(元)"] if chain else ZERO
+            claim = _conversion(name, rows.get((name, year)), carried, cite, findings, years)
+            if claim:
+                claims.append(claim)
+        elif kind == SURPLUS:
+            claim, penalty = _surplus_claim(name, city, rows.get((name, year)), p, cite, findings, years)
+            claims.append(claim)
+            penalties += penalty
+        else:
+            findings.append(error("UNKNOWN_CITY_TYPE", f"{name} 的类型“{kind}”须为 缺口市 或 超额市，未参加考核。",
+                                  cities.cell("类型", i)))
+
+    total_comp = compensation + penalties
+    central_rate = p["中央上缴比例"]
+    central = round_money(total_comp * central_rate)
+    pool = total_comp - central
+    reward_table = _share_pool(claims, pool, cite, findings)
+    if pool == 0:
+        findings.append(info("EMPTY_POOL", f"{year} 年度奖励资金池为 0（缺口市均完成年度任务）。省级分配耕地保护补偿激励资金时"
+                             "向超额承担任务市适当倾斜。", citation=f"{CITE} 二(二)"))
+    totals = [
+        Total("经济补偿合计(元)", total_comp, MONEY), Total("其中超额市补偿(元)", penalties, MONEY),
+        Total("上缴中央(元)", central, MONEY), Total("奖励资金池(元)", pool, MONEY),
+        Total("经济奖励合计(元)", sum((r["经济奖励(元)"] or ZERO for r in reward_table.rows), ZERO), MONEY),
+    ]
+    return Outcome([gap_table, reward_table], totals, findings)
+
+
+def _year_rows(years, findings) -> dict[tuple[str, int], dict]:
+    rows: dict[tuple[str, int], dict] = {}
+    for i, row in years.records():
+        if row["市名称"] is None or row["年度"] is None:
+            continue
+        key = (row["市名称"], int(row["年度"]))
+        if key in rows:
+            findings.append(error("DUPLICATE_YEAR", f"{key[0]} {key[1]} 年度重复填报，只取第一行。", years.where(i)))
+            continue
+        rows[key] = {**row, "_i": i}
+    return rows
+
+
+def _gap_chain(name, city, rows, p, cite, year, cities, i, findings) -> tuple[list[dict], Decimal]:
+    """Year by year from the first split year to `year`: task, carry-over, actual gap, compensation."""
+    gap = city["任务缺口(亩)"]
+    if gap is None:
+        findings.append(error("MISSING_VALUE", f"缺口市 {name} 缺少任务缺口，年度任务按 0 计。", cities.cell("任务缺口(亩)", i)))
+        gap = ZERO
+    start, count = p["分解起始年"], p["分解年数"]
+    carried, chain = ZERO, []
+    for y in range(start, year + 1):
+        task = gap * p["年度分解比例"] if y < start + count else ZERO
+        due = task + carried
+        row = rows.get((name, y))
+        if row is None:
+            findings.append(error("MISSING_YEAR", f"缺口市 {name} 缺少 {y} 年度的数据行，按实际完成 0 亩计算，经济补偿可能偏高。"
+                                  "请在「年度」表补上这一行。", "年度", cite["分解年数"]))
+            done = ZERO
+        else:
+            done = (row["净增加耕地(亩)"] or ZERO) + sum((row[c] or ZERO for c in REDUCTIONS), ZERO)
+        shortfall = max(ZERO, due - done)
+        chain.append({"市名称": name, "年度": y, "年度任务(亩)": task, "上年结转(亩)": carried, "应完成(亩)": due,
+                      "实际完成(亩)": done, "实际缺口(亩)": shortfall, "结转下年(亩)": due - done,
+                      "经济补偿(元)": round_money(shortfall * p["补偿标准"])})
+        carried = due - done
+    return chain, carried
+
+
+def _conversion(name, row, carried, cite, findings, years) -> Claim | None:
+    """A gap city that made up its gap, exceeds the original plan and raised its target joins the surplus cities."""
+    if row is None or not row.get("转为超额市"):
+        return None
+    where = years.cell("转为超额市", row["_i"])
+    end, original = row.get("年末耕地面积(亩)"), row.get("原规划目标(亩)")
+    if carried > 0 or end is None or original is None or end <= original:
+        findings.append(warning("NO_CONVERSION", f"{name} 标为转为超额市，但{'仍有结转缺口' if carried > 0 else '年末耕地面积未超过原规划目标'}，"
+                                "不予转为超额市。", where, f"{CITE} 二(三)2"))
+        return None
+    surplus = row.get("实际超额(亩)")
+    if surplus is None:
+        findings.append(error("MISSING_VALUE", f"{name} 转为超额市，须填实际超额，权重按 0 计。",
+                              years.cell("实际超额(亩)", row["_i"]), f"{CITE} 二(三)2"))
+        surplus = ZERO
+    return Claim(name, surplus, ZERO, surplus, "缺口市补齐缺口后耕地超过原规划目标，转为超额市（二(三)2）")
+
+
+def _surplus_claim(name, city, row, p, cite, findings, years) -> tuple[Claim, Decimal]:
+    surplus = (row or {}).get("实际超额(亩)") or city["超额任务(亩)"]
+    if surplus is None:
+        findings.append(error("MISSING_VALUE", f"超额市 {name} 缺少超额任务和实际超额，权重按 0 计。", "市"))
+        surplus = ZERO
+    if row is None:
+        findings.append(warning("MISSING_YEAR", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", "年度"))
+        return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
+    end, current, original = row.get("年末耕地面积(亩)"), row.get("现行规划目标(亩)"), row.get("原规划目标(亩)")
+    where = years.cell("年末耕地面积(亩)", row["_i"])
+    if end is None or current is None or original is None:
+        findings.append(warning("PLAN_UNCHECKED", f"超额市 {name} 缺少年末耕地面积或规划目标，无法按二(三)2 核对，按实际超额计权重。",
+                                where, f"{CITE} 二(三)2"))
+        return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
+    if end < original:
+        penalty = round_money((original - end) * p["补偿标准"])
+        findings.append(warning("BELOW_ORIGINAL_PLAN", f"超额市 {name} 年末耕地 {end:,.2f} 亩低于原规划目标 {original:,.2f} 亩："
+                                f"考核问责后取消奖励资格，并按 {original - end:,.2f} 亩缴纳经济补偿 {penalty:,.2f} 元，计入奖励资金。",
+                                where, f"{CITE} 二(三)2"))
+        return Claim(name, surplus, surplus, ZERO, f"低于原规划目标，取消奖励资格，缴纳经济补偿 {penalty:,.2f} 元", False), penalty
+    if end < current:
+        cut = current - end
+        findings.append(warning("BELOW_CURRENT_PLAN", f"超额市 {name} 年末耕地 {end:,.2f} 亩未守住现行规划目标 {current:,.2f} 亩："
+                                f"先考核问责，再按减少的 {cut:,.2f} 亩扣减奖励权重。", where, f"{CITE} 二(三)2"))
+        return Claim(name, surplus, cut, max(ZERO, surplus - cut), "未守住现行规划目标，先考核问责，按减少面积扣减"), ZERO
+    return Claim(name, surplus, ZERO, surplus, ""), ZERO
+
+
+def _share_pool(claims: list[Claim], pool: Decimal, cite, findings) -> ResultTable:
+    table = ResultTable("超额市奖励", REWARD_COLUMNS)
+    weights = [c.weight for c in claims]
+    total = sum(weights, ZERO)
+    shares = allocate_largest_remainder(pool, weights) if pool > 0 else None
+    if pool > 0 and shares is None:
+        findings.append(error("NO_WEIGHT", f"奖励资金池 {pool:,.2f} 元无超额市可分（奖励权重之和为 0），未分配。",
+                              citation=cite["补偿标准"]))
+    for n, c in enumerate(claims):
+        table.rows.append({"市名称": c.name, "实际超额(亩)": c.surplus, "扣减(亩)": c.deduction, "奖励权重(亩)": c.weight,
+                           "权重占比": c.weight / total if total else None,
+                           "经济奖励(元)": shares[n] if shares else ZERO,
+                           "说明": c.note or f"按超额任务权重分配（{CITE} 二(三)2）"})
+    return table
