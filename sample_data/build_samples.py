@@ -216,8 +216,61 @@ def build_anhui_assessment(path: Path) -> None:
     wb.save(path)
 
 
+ANHUI_COUNTIES = [
+    # 县, 市, 保有量, 基本农田, 补充耕地, 约谈问责
+    ("砀山县", "宿州市", "是", "是", "是", "否"), ("萧县", "宿州市", "是", "是", "是", "否"),
+    ("灵璧县", "宿州市", "是", "是", "否", "否"),  # 第五条(一)
+    ("泗县", "宿州市", "是", "是", "是", "是"),  # 第五条(二)
+    ("霍邱县", "六安市", "是", "是", "是", "否"), ("舒城县", "六安市", "是", "是", "是", "否"),
+]
+FLAGS = ("田长制未履职", "违法占用耕地未整改", "补充耕地管护问题未整改", "设施农用地问题未整改", "非农化非粮化问题未整改", "卫片问题未整改")
+ANHUI_TOWNS = [
+    # 乡镇, 县, 得分, flag index (None = none), 超范围年度, 村级比例, 方案已报送
+    ("砀城镇", "砀山县", 95.5, None, None, "60%", "是"), ("薛楼镇", "砀山县", 92, None, None, "50%", "是"),
+    ("良梨镇", "砀山县", 92, None, None, "55%", "是"),  # ties with 薛楼镇: ledger order decides
+    ("葛集镇", "砀山县", 97, 0, None, "60%", "是"),  # 第六条(一)
+    ("黄口镇", "萧县", 91, 1, None, "50%", "是"),  # (二)
+    ("杨楼镇", "萧县", 90, 2, None, "50%", "是"),  # (三)
+    ("圣泉镇", "萧县", 89, 3, None, "50%", "是"),  # (四)
+    ("龙城镇", "萧县", 88, 4, None, "50%", "是"),  # (五)
+    ("永堌镇", "萧县", 87, 5, None, "50%", "是"),  # (六)
+    ("赵庄镇", "萧县", 93, None, "2023", "50%", "是"),  # misused 2023: barred 2024–2025 (第八条)
+    ("酒店乡", "萧县", 86, None, "2021", "70%", "否"),  # misused 2021: eligible again in 2024; plan not submitted
+    ("白土镇", "萧县", 80, None, None, "50%", "是"),  # beyond the quota: 候补
+    ("虞姬镇", "灵璧县", 99, None, None, "50%", "是"), ("草沟镇", "泗县", 98, None, None, "50%", "是"),
+    ("城关镇", "霍邱县", 90, None, None, "50%", "是"), ("叶集镇", "霍邱县", 85, None, None, "60%", "是"),
+    ("千人桥镇", "舒城县", 88, None, None, "50%", "是"),
+]
+
+
+def build_anhui_incentive(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "设置"
+    for row in [("项目", "值"), ("政策", "anhui-incentive"), ("年度", 2024), ("地区", "宿州市、六安市"),
+                ("填报单位", "市自然资源和规划局、市财政局"),
+                ("示例数据", "本台账为演示用的虚构数据：县、乡镇名称真实，得分、情形、名额和金额均为虚构。")]:
+        ws.append(row)
+    ws = wb.create_sheet("县")
+    ws.append(["县名称", "所属市", "耕地保有量目标完成", "永久基本农田目标完成", "补充耕地任务完成", "被约谈或问责"])
+    for row in ANHUI_COUNTIES:
+        ws.append(list(row))
+    ws = wb.create_sheet("乡镇")
+    ws.append(["乡镇名称", "所属县", "评价得分", *FLAGS, "资金超范围使用年度", "村级分配比例", "使用方案已报送"])
+    for name, county, score, flag, misuse, share, plan in ANHUI_TOWNS:
+        flags = ["是" if flag == n else "否" for n in range(len(FLAGS))]
+        ws.append([name, county, score, *flags, misuse, share, plan])
+    ws = wb.create_sheet("名额")
+    ws.append(["市名称", "名额", "激励金额（万元）"])
+    ws.append(["宿州市", 4, 50])
+    ws.append(["六安市", 5, 50])  # more places than eligible townships
+    wb.properties.created = dt.datetime(2025, 1, 20)
+    wb.save(path)
+
+
 if __name__ == "__main__":
     for name, build in (("taojiang-2022.xlsx", build_taojiang), ("jinning-2023.xlsx", build_jinning),
-                        ("anhui-assessment-2025.xlsx", build_anhui_assessment)):
+                        ("anhui-assessment-2025.xlsx", build_anhui_assessment),
+                        ("anhui-incentive-2024.xlsx", build_anhui_incentive)):
         build(HERE / name)
         print("written", HERE / name)

@@ -1,0 +1,180 @@
+"""anhui-incentive — 耕地保护补偿激励 (SPEC §2.4; seed 001, 安徽省耕地保护补偿激励及专项资金管理暂行办法).
+
+Which townships a city may recommend: county exclusions (第五条), township
+exclusions (第六条), the two-year ban after misuse (第八条); the rest ranked by
+score within each city under its quota. Recommended townships get the city's
+incentive amount, at least half of which must reach village collectives (第七条).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from farmcli.findings import Finding, error, warning
+from farmcli.money import ZERO, round_money
+from farmcli.names import name_key
+from farmcli.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.schema import Column, SheetSpec
+
+CITE = "皖耕保激励办法"
+RECOMMENDED, RESERVE, EXCLUDED = "推荐", "候补", "不予推荐"
+COUNTY_TARGETS = (("耕地保有量目标完成", "耕地保有量"), ("永久基本农田目标完成", "永久基本农田保护面积"),
+                  ("补充耕地任务完成", "补充耕地任务"))
+# 第六条(一)–(六): a 是 means the problem is present and not rectified.
+TOWN_FLAGS = (
+    ("田长制未履职", "(一)", "“田长制”工作未履行职责、未建立健全管护队伍"),
+    ("违法占用耕地未整改", "(二)", "违法建设占用耕地及永久基本农田问题未在规定期限内整改到位"),
+    ("补充耕地管护问题未整改", "(三)", "补充耕地项目依规管护问题未在规定时间内整改到位"),
+    ("设施农用地问题未整改", "(四)", "设施农用地管理不到位、违法违规用地或期满未复垦到位"),
+    ("非农化非粮化问题未整改", "(五)", "新增耕地“非农化”“非粮化”问题未整改到位"),
+    ("卫片问题未整改", "(六)", "耕地卫片监督和土地卫片执法检查指出问题未整改到位"),
+)
+
+SHEETS = (
+    SheetSpec("县", required=True, key="县名称", help="各县（市、区）的目标完成与约谈问责情况（第五条）", columns=(
+        Column("县名称", required=True), Column("所属市", required=True),
+        *(Column(name, "bool", help=f"{label}目标任务是否完成") for name, label in COUNTY_TARGETS),
+        Column("被约谈或问责", "bool", help="是否因耕地保护不力被约谈或问责"),
+    )),
+    SheetSpec("乡镇", required=True, key="乡镇名称", help="候选乡（镇），一个一行", columns=(
+        Column("乡镇名称", required=True), Column("所属县", required=True),
+        Column("评价得分", "number", help="市级评价得分，同市内从高到低排名"),
+        *(Column(name, "bool", help=f"第六条{item}：{text}（是 = 存在且未整改）") for name, item, text in TOWN_FLAGS),
+        Column("资金超范围使用年度", help="专项资金超出使用范围的年度，多个用逗号分隔，如 2022,2023"),
+        Column("村级分配比例", "percent", help="用于村级集体经济组织的比例，不得低于 50%"),
+        Column("使用方案已报送", "bool", help="专项资金使用方案是否已随推荐名单报送（第八条）"),
+    )),
+    SheetSpec("名额", required=True, key="市名称", help="省级分配给各市的名额与每个乡（镇）的激励金额（第三条）", columns=(
+        Column("市名称", required=True), Column("名额", "number", required=True), Column("激励金额(元)", "money", required=True),
+    )),
+)
+COLUMNS = [Col("乡镇名称"), Col("所属县"), Col("所属市"), Col("评价得分", NUMBER), Col("市内排名", COUNT), Col("结果"),
+           Col("原因"), Col("依据"), Col("激励金额(元)", MONEY), Col("村级最低(元)", MONEY)]
+
+
+def misuse_years(value: object) -> tuple[list[int], str | None]:
+    """'2022,2023' (also 、，; and spaces) → [2022, 2023]."""
+    if value is None:
+        return [], None
+    if isinstance(value, (int, float, Decimal)):
+        value = str(int(value))
+    parts = [p for p in re.split(r"[,，、;；\s]+", str(value).strip()) if p]
+    years = []
+    for part in parts:
+        if not re.fullmatch(r"(19|20)\d\d年?", part):
+            return [], f"“{value}”中的“{part}”不是年份"
+        years.append(int(part[:4]))
+    return years, None
+
+
+def settle(inputs: Inputs) -> Outcome:
+    counties, towns, quotas = inputs.tables["县"], inputs.tables["乡镇"], inputs.tables["名额"]
+    p, cite, year = inputs.params, inputs.citations, inputs.year
+    findings: list[Finding] = []
+    county_index, county_keys = inputs.name_index(counties, "县名称")
+    county_rows = {key: i for i, key in enumerate(county_keys) if key is not None}
+    county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
+    quota = {name_key(q["市名称"]): (q["名额"], q["激励金额(元)"], i) for i, q in quotas.records() if q["市名称"]}
+
+    rows, candidates = [], {}
+    for i, town in towns.records():
+        if town["乡镇名称"] is None:
+            continue
+        row = {"乡镇名称": town["乡镇名称"], "所属县": town["所属县"], "所属市": None, "评价得分": town["评价得分"],
+               "市内排名": None, "结果": EXCLUDED, "原因": "", "依据": "", "激励金额(元)": None, "村级最低(元)": None,
+               "_i": i}
+        rows.append(row)
+        key = county_index.resolve(town["所属县"]) if town["所属县"] else None
+        if key is None:
+            findings.append(error("UNKNOWN_COUNTY", f"{town['乡镇名称']} 的" + county_index.unmatched_message(town["所属县"], "县"),
+                                  towns.cell("所属县", i)))
+            row.update({"原因": "所属县不在「县」表中，无法判断", "依据": f"{CITE} 第五条"})
+            continue
+        row["所属县"] = county_index.display(key)
+        row["所属市"] = counties.get("所属市", county_rows[key])
+        reasons = county_bars[key] + _town_bars(towns, i, town, p, cite, year, findings)
+        if reasons:
+            row.update({"原因": "；".join(r for r, _ in reasons), "依据": "；".join(dict.fromkeys(c for _, c in reasons))})
+            continue
+        candidates.setdefault(name_key(row["所属市"]), []).append(row)
+
+    for city, members in candidates.items():
+        _rank(city, members, quota, towns, p, cite, findings)
+    table = ResultTable("乡镇推荐", COLUMNS, rows)
+    for r in rows:
+        r.pop("_i")
+    recommended = [r for r in rows if r["结果"] == RECOMMENDED]
+    totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
+              Total("不予推荐数", sum(r["结果"] == EXCLUDED for r in rows), COUNT),
+              Total("激励金额合计(元)", sum((r["激励金额(元)"] for r in recommended), ZERO), MONEY),
+              Total("村级最低合计(元)", sum((r["村级最低(元)"] for r in recommended), ZERO), MONEY)]
+    return Outcome([table], totals, findings)
+
+
+def _county_bar(counties, i, findings) -> list[tuple[str, str]]:
+    """第五条: a county that missed a target or was summoned or held accountable recommends no township."""
+    name = counties.get("县名称", i)
+    reasons = []
+    for column, label in COUNTY_TARGETS:
+        done = counties.get(column, i)
+        if done is None:
+            findings.append(error("COUNTY_TARGET_BLANK", f"{name} 的“{column}”未填写，无法确认是否完成，暂按不得推荐处理。",
+                                  counties.cell(column, i), f"{CITE} 第五条(一)"))
+            reasons.append((f"所属县{label}目标完成情况未填写", f"{CITE} 第五条(一)"))
+        elif not done:
+            reasons.append((f"所属县{name}{label}未完成目标任务", f"{CITE} 第五条(一)"))
+    if counties.get("被约谈或问责", i):
+        reasons.append((f"所属县{name}因耕地保护不力被约谈或问责", f"{CITE} 第五条(二)"))
+    return reasons
+
+
+def _town_bars(towns, i, town, p, cite, year, findings) -> list[tuple[str, str]]:
+    reasons = [(text, f"{CITE} 第六条{item}") for name, item, text in TOWN_FLAGS if town.get(name)]
+    years, problem = misuse_years(town.get("资金超范围使用年度"))
+    if problem:
+        findings.append(error("CELL_INVALID", f"资金超范围使用年度：{problem}。请用逗号分隔的四位年份。",
+                              towns.cell("资金超范围使用年度", i), cite["资格取消年数"]))
+    ban = p["资格取消年数"]
+    for m in years:
+        if m + 1 <= year <= m + ban:
+            reasons.append((f"{m} 年度专项资金超出使用范围，取消 {m + 1}—{m + ban} 年受补偿激励资格", cite["资格取消年数"]))
+    return reasons
+
+
+def _rank(city, members, quota, towns, p, cite, findings) -> None:
+    """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐."""
+    for r in members:
+        if r["评价得分"] is None:
+            findings.append(error("MISSING_VALUE", f"{r['乡镇名称']} 缺少评价得分，排在本市最后。",
+                                  towns.cell("评价得分", r["_i"]), f"{CITE} 第三条"))
+    ordered = sorted(members, key=lambda r: (r["评价得分"] is None, -(r["评价得分"] or ZERO), r["_i"]))
+    if city not in quota:
+        findings.append(error("NO_QUOTA", f"「名额」表中没有 {ordered[0]['所属市']}，其 {len(ordered)} 个乡（镇）均列为候补。",
+                              "名额", f"{CITE} 第三条"))
+        places, amount = 0, ZERO
+    else:
+        places, amount, _ = quota[city]
+        places = int(places or 0)
+    village_rate = p["村级最低比例"]
+    for rank, r in enumerate(ordered, start=1):
+        r["市内排名"] = rank
+        if rank <= places:
+            r.update({"结果": RECOMMENDED, "原因": f"市内排名第 {rank}，在名额 {places} 个以内",
+                      "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
+                      "村级最低(元)": round_money(amount * village_rate)})
+            _check_use(towns, r, village_rate, cite, findings)
+        else:
+            r.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
+
+
+def _check_use(towns, r, village_rate, cite, findings) -> None:
+    i = r["_i"]
+    share = towns.get("村级分配比例", i)
+    if share is not None and share < village_rate:
+        findings.append(error("VILLAGE_SHARE_LOW", f"{r['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
+                              "受补偿激励的乡（镇）应将不低于一半的资金用于村级集体经济组织。", towns.cell("村级分配比例", i),
+                              cite["村级最低比例"]))
+    if towns.get("使用方案已报送", i) is False:
+        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r['乡镇名称']} 的专项资金使用方案尚未报送，应随推荐名单一并报送省自然资源厅。",
+                                towns.cell("使用方案已报送", i), f"{CITE} 第八条"))
