@@ -268,9 +268,53 @@ def build_anhui_incentive(path: Path) -> None:
     wb.save(path)
 
 
+JIANGSU_PROJECTS = [
+    # 编号, 名称, 总投资, 已下达, 实际支出, 计划完成, 实际完成, 延期申请, 延期月数, 延期次数, 撤销申请, 不可抗力, 验收结果
+    ("SJ-01", "泗洪县高标准农田建设项目", 12_000_000, 12_000_000, 10_200_000, "2024-06-30", "2024-05-20",
+     None, None, None, None, "否", "合格"),  # 结余 1,800,000 > 10%: recovered
+    ("SJ-02", "盱眙县土地整理项目", 8_000_000, 8_000_000, 7_200_000, "2024-05-31", "2024-05-10",
+     None, None, None, None, "否", "整改后合格"),  # 结余 800,000 = 10%: stays local
+    ("SJ-03", "灌南县耕地质量提升项目", 5_000_000, 5_000_000, 4_750_000, "2024-03-31", "2024-03-01",
+     None, None, None, None, "否", "合格"),  # 结余 250,000 < 10%: stays local
+    ("SJ-04", "响水县滩涂开发项目", 9_000_000, 6_000_000, 1_500_000, "2024-10-31", None,
+     None, None, None, "2024-04-30", "否", "未验收"),  # cancelled exactly 6 months before
+    ("SJ-05", "大丰区灾毁耕地修复项目", 7_000_000, 7_000_000, 3_000_000, "2024-12-31", None,
+     None, None, None, None, "是", "未验收"),  # force majeure: liquidated
+    ("SJ-06", "睢宁县土地复垦项目", 4_000_000, 4_000_000, 3_900_000, "2024-04-30", "2024-04-15",
+     None, None, None, None, "否", "整改后不合格"),
+    ("SJ-07", "涟水县土地整理项目", 6_000_000, 6_000_000, 5_800_000, "2024-07-31", "2024-07-20",
+     None, None, None, None, "否", "不合格"),  # being rectified
+    ("SJ-08", "沭阳县农村建设用地整理项目", 3_000_000, 3_000_000, 1_200_000, "2024-06-30", None,
+     None, None, None, None, "否", "未验收"),  # overdue, no extension: written off
+    ("SJ-09", "丰县高标准农田建设项目", 10_000_000, 10_000_000, 9_500_000, "2024-10-31", "2024-11-20",
+     None, None, None, None, "否", "未验收"),  # finished, awaiting acceptance
+    ("SJ-10", "邳州市中低产田改造项目", 5_500_000, 5_500_000, 2_000_000, "2024-09-30", None,
+     "2024-06-30", 6, None, None, "否", "未验收"),  # extended 6 months, asked exactly 3 months before
+    ("SJ-11", "东海县耕地开发项目", 8_800_000, 4_400_000, 900_000, "2025-06-30", None,
+     None, None, None, None, "否", "未验收"),  # under way
+]
+
+
+def build_jiangsu_fund(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "设置"
+    for row in [("项目", "值"), ("政策", "jiangsu-fund"), ("年度", 2024), ("地区", "江苏省"), ("填报单位", "江苏省财政厅"),
+                ("示例数据", "本台账为演示用的虚构数据：县名真实，项目、金额和日期均为虚构。")]:
+        ws.append(row)
+    ws = wb.create_sheet("项目")
+    ws.append(["项目编号", "项目名称", "总投资（元）", "已下达资金（元）", "实际支出（元）", "计划完成日期", "实际完成日期",
+               "延期申请日期", "延期月数", "延期次数", "撤销申请日期", "不可抗力", "验收结果"])
+    for row in JIANGSU_PROJECTS:
+        ws.append(list(row))
+    wb.properties.created = dt.datetime(2025, 1, 10)
+    wb.save(path)
+
+
 if __name__ == "__main__":
     for name, build in (("taojiang-2022.xlsx", build_taojiang), ("jinning-2023.xlsx", build_jinning),
                         ("anhui-assessment-2025.xlsx", build_anhui_assessment),
-                        ("anhui-incentive-2024.xlsx", build_anhui_incentive)):
+                        ("anhui-incentive-2024.xlsx", build_anhui_incentive),
+                        ("jiangsu-fund-2024.xlsx", build_jiangsu_fund)):
         build(HERE / name)
         print("written", HERE / name)

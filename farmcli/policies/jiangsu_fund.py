@@ -1,0 +1,159 @@
+"""jiangsu-fund — 省级土地整治专项资金 (SPEC §2.5; seed 003, 江苏省省级土地整治专项资金管理办法).
+
+Each project's status as of a date, in the order SPEC §2.5 gives, with the money
+to recover and the balance left to local finance, each with its article.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from farmcli.findings import Finding, error, warning
+from farmcli.money import ZERO
+from farmcli.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.schema import Column, SheetSpec
+
+CITE = "苏土地整治资金办法"
+RESULTS = ("未验收", "合格", "不合格", "整改后合格", "整改后不合格")
+STATUSES = ("撤销", "清算", "整改后不合格", "已验收", "整改中", "注销", "待验收", "在建", "待核实")
+
+SHEETS = (
+    SheetSpec("项目", required=True, key="项目编号", help="省级土地整治项目，一个项目一行", columns=(
+        Column("项目编号", required=True), Column("项目名称"),
+        Column("总投资(元)", "money", required=True), Column("已下达资金(元)", "money", required=True),
+        Column("实际支出(元)", "money"), Column("计划完成日期", "date"), Column("实际完成日期", "date"),
+        Column("延期申请日期", "date"), Column("延期月数", "number"),
+        Column("延期次数", "number", help="空白且有延期申请日期时按 1 次"),
+        Column("撤销申请日期", "date"), Column("不可抗力", "bool", help="因自然灾害等不可抗力无法继续实施，申请清算"),
+        Column("验收结果", choices=RESULTS, help="未验收 / 合格 / 不合格 / 整改后合格 / 整改后不合格"),
+    )),
+)
+COLUMNS = [Col("项目编号"), Col("项目名称"), Col("状态"), Col("完成期限", DATE), Col("结余(元)", MONEY), Col("应收回(元)", MONEY),
+           Col("地方统筹(元)", MONEY), Col("原因"), Col("依据")]
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier, clipped to the month's end (2024-08-31 − 6 → 2024-02-29)."""
+    return add_months(day, -months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def settle(inputs: Inputs) -> Outcome:
+    projects = inputs.tables["项目"]
+    p = inputs.params
+    as_of = inputs.as_of or dt.date(inputs.year, 12, 31)
+    findings: list[Finding] = []
+    table = ResultTable("项目结算", COLUMNS)
+    seen: dict[str, int] = {}
+    for i, row in projects.records():
+        pid = row["项目编号"]
+        if pid is None:
+            continue
+        if pid in seen:
+            findings.append(error("DUPLICATE_PROJECT", f"项目编号 {pid} 重复（第{seen[pid]}行已有），本行未计入结算。",
+                                  projects.cell("项目编号", i)))
+            continue
+        seen[pid] = projects.lines[i]
+        table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
+    totals = [Total("结算基准日", as_of.isoformat(), "text"),
+              Total("应收回合计(元)", sum((r["应收回(元)"] for r in table.rows), ZERO), MONEY),
+              Total("地方统筹合计(元)", sum((r["地方统筹(元)"] for r in table.rows), ZERO), MONEY)]
+    totals += [Total(f"{s}项目数", sum(r["状态"] == s for r in table.rows), COUNT) for s in STATUSES
+               if s != "待核实" or any(r["状态"] == s for r in table.rows)]
+    return Outcome([table], totals, findings)
+
+
+def _settle_project(projects, i, row, p, as_of, findings) -> dict:
+    pid = row["项目编号"]
+    allocated = row["已下达资金(元)"] or ZERO
+    spent = row["实际支出(元)"] or ZERO
+    plan = row["计划完成日期"]
+    result = {"项目编号": pid, "项目名称": row["项目名称"], "完成期限": plan, "结余(元)": None, "应收回(元)": ZERO,
+              "地方统筹(元)": ZERO}
+    if spent > allocated:
+        findings.append(warning("OVERSPENT", f"项目 {pid} 实际支出 {spent:,.2f} 元超过已下达资金 {allocated:,.2f} 元，请核实。",
+                                projects.cell("实际支出(元)", i), f"{CITE} 第二十四条"))
+
+    def done(status, reason, article, recover=ZERO, local=ZERO, balance=None):
+        result.update({"状态": status, "原因": reason, "依据": f"{CITE} {article}", "应收回(元)": recover,
+                       "地方统筹(元)": local, "结余(元)": balance})
+        return result
+
+    cancel = row["撤销申请日期"]
+    if cancel is not None and cancel <= as_of:
+        if plan is None:
+            findings.append(error("MISSING_VALUE", f"项目 {pid} 申请撤销，但缺少计划完成日期，无法判断是否按时申请。",
+                                  projects.cell("计划完成日期", i), f"{CITE} 第二十六条"))
+        else:
+            latest = months_before(plan, p["撤销提前月数"])
+            if cancel <= latest:
+                return done("撤销", f"{cancel} 申请撤销，不晚于 {latest}（计划完成前 {p['撤销提前月数']} 个月），全额退回已下达资金",
+                            "第二十六条", recover=allocated)
+            findings.append(error("LATE_CANCELLATION", f"项目 {pid} 于 {cancel} 申请撤销，晚于计划完成日期 {plan} 前 "
+                                  f"{p['撤销提前月数']} 个月（最迟 {latest}），撤销申请无效，按其他规定判断。",
+                                  projects.cell("撤销申请日期", i), f"{CITE} 第二十六条"))
+    if row["不可抗力"]:
+        left = max(ZERO, allocated - spent)
+        return done("清算", f"不可抗力无法继续实施，清算后剩余资金 {left:,.2f} 元按原渠道上缴", "第二十七条", recover=left,
+                    balance=allocated - spent)
+    verdict = row["验收结果"]
+    if verdict is not None and verdict not in RESULTS:
+        findings.append(error("CELL_INVALID", f"项目 {pid} 的验收结果“{verdict}”须为 {'/'.join(RESULTS)} 之一，按未验收处理。",
+                              projects.cell("验收结果", i)))
+        verdict = None
+    if verdict == "整改后不合格":
+        return done("整改后不合格", "整改后验收仍不合格，全额收回已下达资金", "第三十条", recover=allocated)
+    if verdict in ("合格", "整改后合格"):
+        balance = allocated - spent
+        line = row["总投资(元)"] * p["结余收回线"] if row["总投资(元)"] is not None else None
+        if line is None:
+            findings.append(error("MISSING_VALUE", f"项目 {pid} 缺少总投资，无法判断结余是否超过 10%。", projects.cell("总投资(元)", i)))
+            return done("已验收", "缺少总投资，结余暂不处理", "第二十九条", balance=balance)
+        if balance > line:
+            return done("已验收", f"结余 {balance:,.2f} 元超过总投资的 {p['结余收回线']:.0%}（{line:,.2f} 元），收回全部结余",
+                        "第二十九条", recover=balance, balance=balance)
+        return done("已验收", f"结余 {balance:,.2f} 元不超过总投资的 {p['结余收回线']:.0%}（{line:,.2f} 元），由当地财政统筹",
+                    "第二十九条", local=max(balance, ZERO), balance=balance)
+    if verdict == "不合格":
+        return done("整改中", "验收不合格，按验收意见整改", "第三十条")
+    if plan is None:
+        findings.append(error("MISSING_VALUE", f"项目 {pid} 缺少计划完成日期，无法判断是否逾期。", projects.cell("计划完成日期", i)))
+        return done("待核实", "缺少计划完成日期", "第三十一条")
+    deadline, note = _deadline(projects, i, row, plan, p, findings)
+    result["完成期限"] = deadline
+    finished = row["实际完成日期"]
+    if finished is not None and finished <= as_of:
+        return done("待验收", f"{finished} 已完成，尚未验收{note}", "第二十八条")
+    if as_of > deadline:
+        return done("注销", f"逾期未完成（期限 {deadline}{note}），也未有效申请延期、撤销或清算，全额收回", "第三十一条",
+                    recover=allocated)
+    return done("在建", f"期限 {deadline}{note}", "第二十六条")
+
+
+def _deadline(projects, i, row, plan, p, findings) -> tuple[dt.date, str]:
+    """计划完成日期, extended when the extension is valid (第二十六条): asked in time, ≤ 12 months, only once."""
+    asked, months = row["延期申请日期"], row["延期月数"]
+    if asked is None:
+        return plan, ""
+    times = int(row["延期次数"]) if row["延期次数"] is not None else 1
+    latest = months_before(plan, p["延期提前月数"])
+    problems = []
+    if asked > latest:
+        problems.append(f"申请日期 {asked} 晚于计划完成前 {p['延期提前月数']} 个月（最迟 {latest}）")
+    if months is None or months <= 0 or months != int(months):
+        problems.append("延期月数未填或不是正整数")
+    elif months > p["延期最长月数"]:
+        problems.append(f"延期 {months} 个月超过 {p['延期最长月数']} 个月")
+    if times > p["延期次数上限"]:
+        problems.append(f"已是第 {times} 次延期，只能延期 {p['延期次数上限']} 次")
+    if problems:
+        findings.append(error("INVALID_EXTENSION", f"项目 {row['项目编号']} 的延期申请无效：{'；'.join(problems)}。按原计划完成日期 {plan} 判断。",
+                              projects.cell("延期申请日期", i), f"{CITE} 第二十六条"))
+        return plan, "，延期申请无效"
+    return add_months(plan, int(months)), f"，已延期 {int(months)} 个月"
