@@ -89,45 +89,32 @@ def settle(
     quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
 ) -> None:
     """结算一个年度：写出结算工作簿和 Markdown 报告。"""
+    from farmcli.changes import describe
     from farmcli.findings import has_errors
-    from farmcli.outputs.atomic import write_atomically
     from farmcli.outputs.jsonout import dumps, settlement_json
-    from farmcli.outputs.report import write_report
-    from farmcli.outputs.workbook import write_workbook
+    from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
     from farmcli.settle import settle_ledger
 
     s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework)
     folder = out if out is not None else ledger.resolve().parent
-    workbook, report = _output_paths(folder, ledger, s.year)
-    outputs = {"workbook": str(workbook), "report": str(report)}
-    try:
-        write_atomically({
-            workbook: lambda p: write_workbook(s, p),
-            report: lambda p: write_report(s, outputs, p),
-        })
-    except OSError as exc:
-        raise LedgerError(f"无法写入输出文件夹 {folder}：{exc.strerror or exc}。请检查文件夹权限或换一个 --out。") from exc
+    wait = float(os.environ.get("FARMCLI_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    outputs = write_settlement(s, folder, wait)
     if json_:
         typer.echo(dumps(settlement_json(s, outputs)))
     elif not quiet:
         _print_summary(s, outputs)
+    if not quiet and s.changes is not None and s.changes.previous is not None:
+        items = s.changes.items
+        lines = [f"与上次结算相比：{len(items)} 处变化" if items else "与上次结算相比：金额和状态没有变化"]
+        lines += [f"  {describe(item)}" for item in items[:20]]
+        if len(items) > 20:
+            lines.append(f"  …其余 {len(items) - 20} 处见工作簿「变更」表")
+        _stderr().print("\n".join(lines), markup=False)
     if has_errors(s.findings):
         if quiet or json_:
             n = sum(1 for f in s.findings if f.severity == "error")
-            _stderr().print(f"结算完成，但有 {n} 项错误，详见 {report}")
+            _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _output_paths(folder: Path, ledger: Path, year: int) -> tuple[Path, Path]:
-    if folder.exists() and not folder.is_dir():
-        raise LedgerError(f"输出位置 {folder} 是一个文件，不是文件夹。请用 --out 指定一个文件夹。")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LedgerError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}。请检查权限或换一个 --out。") from exc
-    # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
-    stem = f"{ledger.stem}-{year}年度"
-    return folder / f"{stem}结算.xlsx", folder / f"{stem}结算报告.md"
 
 
 def _print_summary(s, outputs: dict[str, str]) -> None:

@@ -37,6 +37,7 @@ class Settlement:
     params: dict[str, Param]
     meta: dict[str, str] = field(default_factory=dict)
     as_of: dt.date | None = None
+    changes: object = None  # farmcli.changes.Changes once the outputs are written over an earlier run
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:

@@ -23,7 +23,7 @@ def test_sample_exit_0_and_json_is_the_only_stdout(settled):
     result, out = settled
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert set(doc) == {"policy", "year", "outputs", "totals", "tables", "findings", "parameters"}
+    assert set(doc) == {"policy", "year", "outputs", "totals", "tables", "findings", "parameters", "changes"}
     assert doc["policy"] == "taojiang" and doc["year"] == 2022
     assert doc["totals"]["补助金额(元)"] == 12778760.0
     assert doc["totals"]["已拨付(元)"] == 11807238.0
@@ -52,7 +52,7 @@ def test_workbook_reopens_with_ledger_sheets_then_results(settled):
     path = next(out.glob("*.xlsx"))
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名", "结算总览", "乡镇汇总", "拨付计划",
-                             "绩效评分", "基础数据表", "发现问题", "参数"]
+                             "绩效评分", "基础数据表", "变更", "发现问题", "参数"]
     # The ledger's own sheet, value for value.
     ledger = openpyxl.load_workbook(SAMPLE)
     for name in ledger.sheetnames:
@@ -85,7 +85,7 @@ def test_human_summary_and_outputs_named(tmp_path):
     assert result.returncode == 0
     assert "补助金额(元)" in result.stdout and "12,778,760.00" in result.stdout
     assert "\x1b[" not in result.stdout  # no escape codes when not a terminal
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["taojiang-2022-2022年度结算.xlsx",
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["taojiang-2022-2022年度结算.xlsx",
                                                           "taojiang-2022-2022年度结算报告.md"]
 
 
@@ -109,7 +109,7 @@ def test_exit_1_with_error_findings_still_writes(ledger, tmp_path):
     assert [f["code"] for f in doc["findings"] if f["severity"] == "error"] == ["OVERPAID"]
     assert doc["findings"][0]["location"] == "乡镇!G2"
     assert "1 项错误" in result.stderr
-    assert len(list((tmp_path / "o").iterdir())) == 2
+    assert len([p for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")]) == 2
 
 
 def test_hostile_text_is_written_as_text(ledger, tmp_path):

@@ -21,8 +21,15 @@ def write_atomically(writers: dict[Path, Callable[[Path], None]]) -> None:
             os.close(fd)
             temps[target] = Path(name)
             write(temps[target])
+            os.chmod(temps[target], 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         for target, temp in temps.items():
             os.replace(temp, target)
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

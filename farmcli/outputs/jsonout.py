@@ -22,6 +22,7 @@ def settlement_json(s: Settlement, outputs: dict[str, str | None]) -> dict:
         "tables": tables,
         "findings": [f.as_dict() for f in sorted_findings(s.findings)],
         "parameters": {name: p.as_json() for name, p in s.params.items()},
+        **({"changes": s.changes.as_json()} if s.changes is not None else {}),
     }
 
 

@@ -149,7 +149,7 @@ def _points(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-RESERVED = ("结算总览", "发现问题", "参数")
+RESERVED = ("结算总览", "变更", "发现问题", "参数")
 
 
 def write_workbook(s: Settlement, path: Path) -> None:
@@ -166,6 +166,8 @@ def write_workbook(s: Settlement, path: Path) -> None:
             w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""))
         else:
             w.table(table.name, table.columns, table.rows, table.total)
+    if s.changes is not None:
+        w.table("变更", CHANGE_COLUMNS, change_rows(s))
     w.table("发现问题", FINDING_COLUMNS, finding_rows(s))
     w.table("参数", PARAM_COLUMNS, param_rows(s))
     w.book.close()
@@ -185,6 +187,17 @@ def _overview_rows(s: Settlement) -> list[dict]:
 
 FINDING_COLUMNS = [Col("序号", COUNT), Col("级别"), Col("代码"), Col("说明"), Col("位置"), Col("依据")]
 PARAM_COLUMNS = [Col("参数"), Col("值"), Col("单位"), Col("来源"), Col("适用期"), Col("依据")]
+
+
+CHANGE_COLUMNS = [Col("表"), Col("对象"), Col("列"), Col("上次"), Col("本次"), Col("差额", MONEY)]
+
+
+def change_rows(s: Settlement) -> list[dict]:
+    if s.changes.previous is None:
+        return [{"表": "首次结算：没有可比较的上次结果"}]
+    if not s.changes.items:
+        return [{"表": "与上次结算相比，金额和状态没有变化"}]
+    return s.changes.items
 
 
 def finding_rows(s: Settlement) -> list[dict]:
