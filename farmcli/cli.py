@@ -175,6 +175,7 @@ def template(
 ) -> None:
     """生成某项政策的空白台账（含下拉选项、说明表和设置表）。"""
     from farmcli.policies import find_policy
+    from farmcli.outputs.write import os_reason
     from farmcli.template import write_template
 
     policy_id = find_policy(policy, "命令行")
@@ -184,7 +185,7 @@ def template(
     try:
         write_template(policy_id, target)
     except OSError as exc:
-        raise LedgerError(f"无法写入 {target}：{exc.strerror or exc}。请检查路径和权限。") from exc
+        raise LedgerError(f"无法写入 {target}：{os_reason(exc)}。请检查路径和权限。") from exc
     typer.echo(f"空白台账已写入 {target}")
 
 

@@ -15,6 +15,7 @@ from farmcli import cells
 from farmcli.cells import column_letter, is_blank, normalise_text
 from farmcli.findings import Finding, LedgerError, error
 from farmcli.names import TOTAL_WORDS
+from farmcli.safety import check_xlsx
 from farmcli.schema import Column, SheetSpec
 
 HEADER_SEARCH_ROWS = 50
@@ -72,6 +73,7 @@ def open_workbook(path: Path) -> Workbook:
         )
     if magic[:2] != b"PK":
         raise LedgerError(f"{path} 不是 Excel 工作簿（.xlsx）。请确认文件类型，或在 Excel 中另存为 .xlsx。")
+    check_xlsx(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]

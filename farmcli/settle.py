@@ -102,6 +102,7 @@ def settle_ledger(
 ) -> Settlement:
     book = open_workbook(path)
     settings, findings = read_settings(book)
+    findings += _formula_findings(path)
     policy_id = choose_policy(policy, settings, path)
     data = load_policy_data(policy_id)
     year = choose_year(year, settings, data, findings)
@@ -150,4 +151,17 @@ def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding
         parsed, _ = parse_value("int", value)
         if parsed is not None and parsed != year:
             out.append(warning("YEAR_DIFFERS", f"「设置」表的年度为 {parsed}，而本次按 {year} 年度结算。请确认年度。", where))
+    return out
+
+
+def _formula_findings(path: Path) -> list[Finding]:
+    """Formulas saved without their results read as blank: say so, cell by cell, never silently."""
+    from farmcli.findings import error
+    from farmcli.safety import uncached_formulas
+
+    out = []
+    for sheet, cells in uncached_formulas(path).items():
+        shown = "、".join(cells[:10]) + (f" 等共 {len(cells)} 格" if len(cells) > 10 else "")
+        out.append(error("FORMULA_NO_VALUE", f"「{sheet}」表中有公式没有保存计算结果（{shown}），farmcli 只能读到空白。"
+                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", f"{sheet}!{cells[0]}"))
     return out

@@ -54,7 +54,7 @@ def prepare_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise LedgerError(f"无法创建输出文件夹 {folder}：{exc.strerror or exc}。请检查权限或换一个 --out。") from exc
+        raise LedgerError(f"无法创建输出文件夹 {folder}：{os_reason(exc)}。请检查权限或换一个 --out。") from exc
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LedgerError(f"输出文件夹 {folder} 不可写。请检查文件夹权限或换一个 --out。")
 
@@ -75,5 +75,15 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
                 paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })
     except OSError as exc:
-        raise LedgerError(f"无法写入输出文件夹 {folder}：{exc.strerror or exc}。请检查文件夹权限或换一个 --out。") from exc
+        raise LedgerError(f"无法写入输出文件夹 {folder}：{os_reason(exc)}。请检查文件夹权限或换一个 --out。") from exc
     return outputs
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason, in words a clerk reads."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
+               errno.EROFS: "是只读的位置", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+               errno.ENOENT: "路径不存在", errno.EISDIR: "同名的是文件夹"}
+    return reasons.get(exc.errno, exc.strerror or str(exc))
