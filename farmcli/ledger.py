@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -174,9 +175,53 @@ def _parse(col: Column, mode: str, value: object) -> cells.Parsed:
 
 def _total_word(row: list) -> str | None:
     for value in row:
-        if isinstance(value, str) and normalise_text(value) in TOTAL_WORDS:
+        # "计" first: normalising every cell of a million-row sheet would cost seconds.
+        if type(value) is str and "计" in value and normalise_text(value) in TOTAL_WORDS:
             return normalise_text(value)
     return None
+
+
+def _blank_row(row: list) -> bool:
+    return all(v is None or v == "" or (type(v) is str and not v.strip()) for v in row)
+
+
+_NEGATIVE_KINDS = ("area", "money")
+
+
+def _parse_column(col: Column, mode: str, raw: list) -> tuple[list, list[tuple[int, str]]]:
+    """Parse one column; returns the values and (position, problem) for cells not understood.
+
+    Cells of the common type take a fast path (a float in a number column, a datetime in a
+    date column, a str in a text column); everything else goes through the cell parsers.
+    """
+    kind, values, problems = col.kind, [], []
+    if kind == "text":
+        for v in raw:
+            values.append((v.strip() or None) if type(v) is str else cells.parse_text(v)[0])
+        return values, problems
+    scale = Decimal(10000) if mode == "万元" else None
+    check_sign = kind in _NEGATIVE_KINDS and not col.signed
+    for i, v in enumerate(raw):
+        if v is None or v == "":
+            values.append(None)
+            continue
+        if type(v) is float and kind in ("number", "area", "money") and v == v and abs(v) < 1e15:
+            parsed, problem = cells.float_to_decimal(v), None
+        elif type(v) is dt.datetime and kind == "date":
+            parsed, problem = v.date(), None
+        else:
+            parsed, problem = _parse(col, mode, v)
+            if problem:
+                problems.append((i, problem))
+                values.append(None)
+                continue
+        if scale is not None and isinstance(parsed, Decimal):
+            parsed = parsed * scale
+        if check_sign and isinstance(parsed, Decimal) and parsed < 0:
+            problems.append((i, f"为负数 {parsed}，{col.name}不能为负"))
+            parsed = None
+        values.append(parsed)
+    return values, problems
 
 
 def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Finding]]:
@@ -192,48 +237,41 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     rows = book.rows(sheet)
     header_row, found = _find_header(rows, spec, book.path, sheet)
     table = Table(sheet=sheet, spec=spec, header_line=header_row + 1)
-    order = sorted(found.items(), key=lambda kv: kv[1][0])
-    for name, (index, mode) in order:
-        table.letters[name] = column_letter(index)
-        table.units[name] = mode
-        table.columns[name] = []
-    findings: list[Finding] = []
-    cols = [(spec.column(name), index, mode) for name, (index, mode) in order]
+    data, totals = [], []
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        if all(is_blank(v) for v in row):
+        if _blank_row(row):
             continue  # blank rows are skipped; the rows after them are still read
-        line = r + 1
-        values, problems = {}, []
-        for col, index, mode in cols:
-            raw = row[index] if index < len(row) else None
-            parsed, problem = _parse(col, mode, None if raw == "" else raw)
-            if problem:
-                problems.append((col, index, problem))
-            elif isinstance(parsed, Decimal) and parsed < 0 and col.kind in ("area", "money") and not col.signed:
-                problems.append((col, index, f"为负数 {parsed}，{col.name}不能为负"))
-                parsed = None
-            values[col.name] = parsed
         word = _total_word(row)
         if word:
-            table.totals.append((line, word, values))
-            continue
-        if spec.key and values.get(spec.key) is None and spec.key in found:
-            findings.append(error(
-                "KEY_MISSING",
-                f"这一行有数据但缺少{spec.key}，未计入结算。请补上{spec.key}，或删除这一行。",
-                f"{sheet}!{table.letters[spec.key]}{line}",
-            ))
-        for col, index, problem in problems:
-            findings.append(error(
-                "CELL_INVALID",
-                f"{col.name}：{problem}。该格按空白处理，请改正。",
-                f"{sheet}!{column_letter(index)}{line}",
-            ))
-        table.lines.append(line)
-        for name, value in values.items():
-            table.columns[name].append(value)
-    return table, findings
+            totals.append((r, word))
+        else:
+            data.append(r)
+    table.lines = [r + 1 for r in data]
+    located: list[tuple[int, int, Finding]] = []
+    for name, (index, mode) in sorted(found.items(), key=lambda kv: kv[1][0]):
+        col = spec.column(name)
+        table.letters[name], table.units[name] = column_letter(index), mode
+        raw = [rows[r][index] if index < len(rows[r]) else None for r in data]
+        table.columns[name], problems = _parse_column(col, mode, raw)
+        for position, problem in problems:
+            located.append((data[position], index, error(
+                "CELL_INVALID", f"{col.name}：{problem}。该格按空白处理，请改正。",
+                f"{sheet}!{column_letter(index)}{data[position] + 1}")))
+    for r, word in totals:
+        values = {}
+        for name, (index, mode) in found.items():
+            raw = rows[r][index] if index < len(rows[r]) else None
+            values[name] = _parse(spec.column(name), mode, None if raw == "" else raw)[0]
+        table.totals.append((r + 1, word, values))
+    if spec.key and spec.key in found:
+        index = found[spec.key][0]
+        for position, value in enumerate(table.columns[spec.key]):
+            if value is None:
+                located.append((data[position], -1, error(
+                    "KEY_MISSING", f"这一行有数据但缺少{spec.key}，未计入结算。请补上{spec.key}，或删除这一行。",
+                    f"{sheet}!{column_letter(index)}{data[position] + 1}")))
+    return table, [f for _, _, f in sorted(located, key=lambda x: (x[0], x[1]))]
 
 
 def check_totals(table: Table) -> list[Finding]:

@@ -1,7 +1,7 @@
 """The settlement workbook: the ledger's sheets as they were, then the results.
 
-Written with xlsxwriter, in memory (the 绩效评分 sheet merges cells across rows,
-which xlsxwriter's streaming constant_memory mode cannot do). Every text cell is
+Written with xlsxwriter in constant-memory mode: every sheet is written row by row
+and streamed to disk, so a million-row 图斑 sheet costs little memory. Every text cell is
 written with `write_string`, so ledger text starting with = + - @ stays text.
 Document properties are fixed so the same settlement gives the same workbook.
 """
@@ -33,7 +33,7 @@ class _Writer:
 
         self.book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd",
+            "constant_memory": True, "default_date_format": "yyyy-mm-dd",
         })
         self.book.set_properties({"created": FIXED_TIME, "author": "farmcli", "comments": "farmcli 生成"})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -89,26 +89,35 @@ class _Writer:
         headers = ["一级指标", "二级指标", "三级指标", "指标内容", "指标说明", "分值", "自评得分", "审核得分", "依据或公式"]
         ws.write_row(0, 0, headers, self.header)
         rows = table.rows
+        cells: dict[tuple[int, int], object] = {}
         for r, row in enumerate(rows, start=1):
             siblings = [x for x in rows if x["三级指标"] == row["三级指标"]]
-            text = f"{row['序号']}、{row['指标说明']}" if len(siblings) > 1 else row["指标说明"]
-            ws.write_string(r, 4, text, wrap)
+            cells[(r, 4)] = f"{row['序号']}、{row['指标说明']}" if len(siblings) > 1 else row["指标说明"]
             for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
-                if row[key] is None:
-                    ws.write_blank(r, c, None, score)
-                else:
-                    ws.write_number(r, c, float(row[key]), score)
-            ws.write_string(r, 8, row["依据或公式"], wrap)
+                cells[(r, c)] = row[key]
+            cells[(r, 8)] = row["依据或公式"]
+        # Merged cells span rows, and constant-memory mode writes rows in order only: the first cell of
+        # each merge gets its value, the others a formatted blank, all in row order; the ranges are
+        # registered afterwards, as xlsxwriter's own merge_range would (its `merge` list).
+        merges = []
         for c, key, label in ((0, ("一级指标",), "_一级分值"), (1, ("一级指标", "二级指标"), "_二级分值"),
                               (2, ("一级指标", "二级指标", "三级指标"), "_三级分值"),
                               (3, ("一级指标", "二级指标", "三级指标"), None)):
             for first, last in _runs(rows, key):
                 row = rows[first]
                 value = row["指标内容"] if label is None else f"{row[key[-1]]}（{_points(row[label])}分）"
-                if first == last:
-                    ws.write_string(first + 1, c, value, wrap)
-                else:
-                    ws.merge_range(first + 1, c, last + 1, c, value, wrap)
+                cells[(first + 1, c)] = value
+                cells.update({(r + 1, c): None for r in range(first + 1, last + 1)})
+                if last > first:
+                    merges.append([first + 1, c, last + 1, c])
+        for (r, c) in sorted(cells):
+            value, fmt = cells[(r, c)], (score if 5 <= c <= 7 else wrap)
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(value, Decimal):
+                ws.write_number(r, c, float(value), fmt)
+            else:
+                ws.write_string(r, c, str(value), fmt)
         end = len(rows) + 1
         ws.merge_range(end, 0, end, 4, "总分", bold)
         for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
@@ -116,22 +125,20 @@ class _Writer:
         ws.merge_range(end + 1, 0, end + 1, 4, "评价等级", bold)
         ws.write_string(end + 1, 6, claimed_grade, bold)
         ws.write_string(end + 1, 7, audited_grade, bold)
+        ws.merge.extend(merges)
         for c, width in enumerate((10, 12, 14, 30, 44, 7, 9, 9, 50)):
             ws.set_column(c, c, width)
         ws.freeze_panes(1, 0)
 
     def copy_sheet(self, name: str, rows: list[list]) -> None:
-        """A ledger sheet, cell for cell, values as read (formats are not carried over)."""
+        """A ledger sheet, cell for cell, values as read (formats are not carried over). Text is
+        written as text (strings_to_formulas is off); dates take the workbook's date format."""
         ws = self.book.add_worksheet(name)
         for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value != "" and value is not None:
-                    kind = DATE if isinstance(value, (dt.date, dt.datetime)) else "raw"
-                    if isinstance(value, dt.time):
-                        value = value.isoformat()
-                    elif isinstance(value, dt.timedelta):
-                        value = str(value)
-                    self.cell(ws, r, c, value, kind)
+            if any(isinstance(v, (dt.time, dt.timedelta)) for v in row):
+                row = [v.isoformat() if isinstance(v, dt.time) else str(v) if isinstance(v, dt.timedelta) else v
+                       for v in row]
+            ws.write_row(r, 0, row)
 
 
 def _runs(rows: list[dict], key: tuple[str, ...]) -> list[tuple[int, int]]:

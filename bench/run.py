@@ -1,0 +1,87 @@
+"""`make bench`: farmcli settle against the floor and the naive peer, as whole processes.
+
+    python bench/run.py [--sizes 100000,1000000] [--repeat 1]
+
+Each command runs under /usr/bin/time -v; wall time and peak memory (max RSS) are reported,
+with the ratios settle/floor and naive/settle. Ledgers are generated once into bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+PY = sys.executable
+
+
+def measure(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median peak MiB of `cmd` run `repeat` times."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        done = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
+        if done.returncode not in (0, 1):
+            sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+        wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
+        hours, minutes, seconds = wall.groups()
+        walls.append(int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds))
+        peaks.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1)) / 1024)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+def ledger(n: int) -> Path:
+    path = OUT / f"ledger-{n}.xlsx"
+    if not path.exists():
+        print(f"generating {path.name} …", flush=True)
+        subprocess.run([PY, str(HERE / "generate.py"), str(n), str(path)], check=True)
+    return path
+
+
+def help_check() -> str:
+    start = time.perf_counter()
+    subprocess.run([PY, "-m", "farmcli", "--help"], capture_output=True, check=True)
+    wall = time.perf_counter() - start
+    code = ("import sys; sys.argv=['farmcli','--help']\nfrom farmcli.cli import app\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\nprint('pandas' in sys.modules, file=sys.stderr)")
+    loaded = subprocess.run([PY, "-c", code], capture_output=True, text=True).stderr.strip().splitlines()[-1]
+    wall_help, _ = measure([PY, "-m", "farmcli", "--help"], 3)
+    return f"farmcli --help: {wall_help:.2f} s (median of 3; first call {wall:.2f} s); pandas imported: {loaded}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    lines = ["| parcels | farmcli settle | floor (calamine + xlsxwriter) | naive (pandas + openpyxl) | settle/floor time |"
+             " settle/floor memory | naive/settle time |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in (int(s) for s in args.sizes.split(",")):
+        src = ledger(n)
+        print(f"{n} parcels: settle …", flush=True)
+        settle = measure([PY, "-m", "farmcli", "settle", "2022", str(src), "--out", str(OUT / "settled"), "--quiet"],
+                         args.repeat)
+        print(f"{n} parcels: floor …", flush=True)
+        floor = measure([PY, str(HERE / "floor.py"), str(src), str(OUT / f"floor-{n}.xlsx")], args.repeat)
+        print(f"{n} parcels: naive …", flush=True)
+        naive = measure([PY, str(HERE / "naive.py"), str(src), str(OUT / f"naive-{n}.xlsx")], args.repeat)
+        lines.append(f"| {n:,} | {settle[0]:.1f} s / {settle[1]:.0f} MiB | {floor[0]:.1f} s / {floor[1]:.0f} MiB | "
+                     f"{naive[0]:.1f} s / {naive[1]:.0f} MiB | {settle[0] / floor[0]:.2f} | {settle[1] / floor[1]:.2f} | "
+                     f"{naive[0] / settle[0]:.2f} |")
+        print(lines[-1], flush=True)
+    lines.append("")
+    lines.append(help_check())
+    report = "\n".join(lines)
+    (OUT / "results.md").write_text(report + "\n", encoding="utf-8")
+    print()
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
