@@ -95,10 +95,12 @@ def settle(
     from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
     from farmcli.settle import settle_ledger
 
-    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework)
-    folder = out if out is not None else ledger.resolve().parent
-    wait = float(os.environ.get("FARMCLI_LOCK_WAIT", DEFAULT_LOCK_WAIT))
-    outputs = write_settlement(s, folder, wait)
+    report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
+    with bar:
+        s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
+        folder = out if out is not None else ledger.resolve().parent
+        wait = float(os.environ.get("FARMCLI_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+        outputs = write_settlement(s, folder, wait, report)
     if json_:
         typer.echo(dumps(settlement_json(s, outputs)))
     elif not quiet:
@@ -115,6 +117,27 @@ def settle(
             n = sum(1 for f in s.findings if f.severity == "error")
             _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on stderr for long reads and writes — only on a terminal, never
+    under --quiet or --json (cron and pipes see nothing)."""
+    from contextlib import nullcontext
+
+    if not enabled:
+        return None, nullcontext()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
+                   TimeElapsedColumn(), console=_stderr(), transient=True)
+    tasks: dict[str, int] = {}
+
+    def report(what: str, done: int, total: int | None) -> None:
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total)
+        bar.update(tasks[what], completed=done, total=total)
+
+    return report, bar
 
 
 def _print_summary(s, outputs: dict[str, str]) -> None:

@@ -16,6 +16,7 @@ from farmcli import cells
 from farmcli.cells import column_letter, is_blank, normalise_text
 from farmcli.findings import Finding, LedgerError, error
 from farmcli.names import TOTAL_WORDS
+from farmcli.progress import BIG_SHEET, Progress
 from farmcli.safety import check_xlsx
 from farmcli.schema import Column, SheetSpec
 
@@ -32,6 +33,7 @@ class Workbook:
     sheet_names: list[str]
     _book: object = None
     _cache: dict[str, list[list]] = field(default_factory=dict)
+    progress: Progress | None = None
 
     def find_sheet(self, name: str) -> str | None:
         """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
@@ -44,7 +46,13 @@ class Workbook:
     def rows(self, sheet: str) -> list[list]:
         if sheet not in self._cache:
             try:
-                data = self._book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                handle = self._book.get_sheet_by_name(sheet)
+                big = self.progress is not None and handle.total_height > BIG_SHEET
+                if big:
+                    self.progress(f"读取「{sheet}」", 0, None)
+                data = handle.to_python(skip_empty_area=False)
+                if big:
+                    self.progress(f"读取「{sheet}」", len(data), len(data))
             except Exception as exc:  # calamine raises its own types for corrupt parts
                 raise LedgerError(
                     f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
@@ -54,7 +62,7 @@ class Workbook:
         return self._cache[sheet]
 
 
-def open_workbook(path: Path) -> Workbook:
+def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     if not path.exists():
@@ -82,7 +90,7 @@ def open_workbook(path: Path) -> Workbook:
         raise LedgerError(
             f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
         ) from exc
-    return Workbook(path=path, sheet_names=names, _book=book)
+    return Workbook(path=path, sheet_names=names, _book=book, progress=progress)
 
 
 @dataclass

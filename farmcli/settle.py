@@ -17,6 +17,7 @@ from farmcli.ledger import Workbook, check_totals, open_workbook, read_table
 from farmcli.names import name_key
 from farmcli.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
 from farmcli.policies import find_policy, policy_module
+from farmcli.progress import Progress
 from farmcli.result import Inputs, ResultTable, Total
 from farmcli.schema import ALIASES, SETTINGS
 from farmcli.scoring import pipeline as scoring
@@ -99,8 +100,9 @@ def settle_ledger(
     overrides: dict[str, str] | None = None,
     as_of: dt.date | None = None,
     framework: Path | None = None,
+    progress: Progress | None = None,
 ) -> Settlement:
-    book = open_workbook(path)
+    book = open_workbook(path, progress)
     settings, findings = read_settings(book)
     findings += _formula_findings(path)
     policy_id = choose_policy(policy, settings, path)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from farmcli.findings import SEVERITY_ZH, sorted_findings
 from farmcli.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, ResultTable
+from farmcli.progress import BIG_SHEET, STEP, Progress
 from farmcli.settle import Settlement
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -130,15 +131,20 @@ class _Writer:
             ws.set_column(c, c, width)
         ws.freeze_panes(1, 0)
 
-    def copy_sheet(self, name: str, rows: list[list]) -> None:
+    def copy_sheet(self, name: str, rows: list[list], progress: Progress | None = None) -> None:
         """A ledger sheet, cell for cell, values as read (formats are not carried over). Text is
         written as text (strings_to_formulas is off); dates take the workbook's date format."""
         ws = self.book.add_worksheet(name)
+        report = progress if progress is not None and len(rows) > BIG_SHEET else None
         for r, row in enumerate(rows):
             if any(isinstance(v, (dt.time, dt.timedelta)) for v in row):
                 row = [v.isoformat() if isinstance(v, dt.time) else str(v) if isinstance(v, dt.timedelta) else v
                        for v in row]
             ws.write_row(r, 0, row)
+            if report is not None and r % STEP == 0:
+                report(f"写出「{name}」", r, len(rows))
+        if report is not None:
+            report(f"写出「{name}」", len(rows), len(rows))
 
 
 def _runs(rows: list[dict], key: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -159,13 +165,13 @@ def _points(value: Decimal) -> str:
 RESERVED = ("结算总览", "变更", "发现问题", "参数")
 
 
-def write_workbook(s: Settlement, path: Path) -> None:
+def write_workbook(s: Settlement, path: Path, progress: Progress | None = None) -> None:
     w = _Writer(path)
     result_names = {t.name for t in s.tables} | set(RESERVED)
     for sheet in s.book.sheet_names:
         # A ledger that is itself an earlier output keeps its old results under another name.
         copy_name = sheet if sheet not in result_names else f"原{sheet}"[:31]
-        w.copy_sheet(copy_name, s.book.rows(sheet))
+        w.copy_sheet(copy_name, s.book.rows(sheet), progress)
     w.table("结算总览", [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
     totals = {t.name: t.value for t in s.totals}
     for table in s.tables:

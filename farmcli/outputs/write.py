@@ -15,6 +15,7 @@ from farmcli.outputs.atomic import write_atomically
 from farmcli.outputs.jsonout import dumps, settlement_json
 from farmcli.outputs.report import write_report
 from farmcli.outputs.workbook import write_workbook
+from farmcli.progress import Progress
 from farmcli.settle import Settlement
 
 LOCK_NAME = ".farmcli.lock"
@@ -59,7 +60,8 @@ def prepare_folder(folder: Path) -> None:
         raise LedgerError(f"输出文件夹 {folder} 不可写。请检查文件夹权限或换一个 --out。")
 
 
-def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOCK_WAIT) -> dict[str, str]:
+def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOCK_WAIT,
+                     progress: Progress | None = None) -> dict[str, str]:
     """Write the workbook, the report and the sidecar; set `s.changes`. Returns the output paths."""
     prepare_folder(folder)
     paths = output_paths(folder, s.ledger, s.year)
@@ -70,7 +72,7 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             s.changes = compare(load_previous(paths["sidecar"]), current, paths["sidecar"])
             record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
             write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p),
+                paths["workbook"]: lambda p: write_workbook(s, p, progress),
                 paths["report"]: lambda p: write_report(s, outputs, p),
                 paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })
