@@ -124,6 +124,22 @@ class Table:
         values = self.columns.get(column)
         return values[i] if values is not None else None
 
+    def unique_records(self, column: str, code: str, what: str, findings: list[Finding], keys: list | None = None):
+        """(index, row) of each row whose key (`keys[i]`, else the value in `column`) is first seen;
+        a repeated key is an error finding and its row is left out, a blank key is skipped (the
+        reader has reported it)."""
+        seen: dict[object, int] = {}
+        for i, row in self.records():
+            key = keys[i] if keys is not None else row[column]
+            if key is None:
+                continue
+            if key in seen:
+                findings.append(error(code, f"{what}“{row[column]}”重复出现（第{seen[key]}行已有），本行未计入结算。请合并为一行。",
+                                      self.cell(column, i)))
+                continue
+            seen[key] = self.lines[i]
+            yield i, row
+
     def records(self):
         """(index, {column: value}) for each data row, in ledger order."""
         names = list(self.columns)

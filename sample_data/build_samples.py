@@ -42,6 +42,16 @@ TAOJIANG_PAYMENTS = [
 ]
 
 
+def _workbook_with_settings(rows: list[tuple]) -> openpyxl.Workbook:
+    """A new workbook whose first sheet is 设置 (项目, 值)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "设置"
+    for row in rows:
+        ws.append(row)
+    return wb
+
+
 def _title(ws, text: str, width: int) -> None:
     ws.append([text])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -50,10 +60,7 @@ def _title(ws, text: str, width: int) -> None:
 
 
 def build_taojiang(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "设置"
-    for row in [
+    wb = _workbook_with_settings([
         ("项目", "值"), ("政策", "taojiang"), ("年度", 2022), ("地区", "桃江县"), ("填报单位", "桃江县自然资源局"),
         ("项目名称", "桃江县2022年度恢复耕地以奖代补项目"),
         ("项目开始日期", "2022-01-01"), ("计划完成日期", "2022-12-31"),  # 附件1 项目完成时间
@@ -61,8 +68,7 @@ def build_taojiang(path: Path) -> None:
                  "报告未逐乡镇列出验收入库面积；报告称项目已完成、附件1 完成恢复耕地 6389.38 亩，"
                  "本示例据此取验收入库面积 = 实施恢复面积。资金表、绩效表照录报告 二(一) 与附件2；"
                  "报告未给出资金到位日期、实际完成日期、成本和满意度，这几项留空，绩效审核时取自评得分。"),
-    ]:
-        ws.append(row)
+    ])
 
     ws = wb.create_sheet("乡镇")
     _title(ws, "桃江县2022年度恢复耕地任务完成情况表", 6)
@@ -138,12 +144,8 @@ JINNING_VILLAGES = [
 
 
 def build_jinning(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "设置"
-    for row in [("项目", "值"), ("政策", "jinning"), ("年度", 2023), ("地区", "昆明市晋宁区"), ("填报单位", "晋宁区财政局"),
-                ("示例数据", "本台账为演示用的虚构数据：乡镇（街道）名称真实，项目、金额、批文号均为虚构。")]:
-        ws.append(row)
+    wb = _workbook_with_settings([("项目", "值"), ("政策", "jinning"), ("年度", 2023), ("地区", "昆明市晋宁区"), ("填报单位", "晋宁区财政局"),
+                ("示例数据", "本台账为演示用的虚构数据：乡镇（街道）名称真实，项目、金额、批文号均为虚构。")])
     ws = wb.create_sheet("项目")
     _title(ws, "晋宁区国土综合整治项目激励台账（示例数据）", 12)
     ws.append(["项目编号", "项目名称", "乡镇", "建设单位", "项目类型", "资金来源", "验收批文号", "验收日期", "验收机关",
@@ -188,14 +190,10 @@ ANHUI_PLANS = {
 
 
 def build_anhui_assessment(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "设置"
-    for row in [("项目", "值"), ("政策", "anhui-assessment"), ("年度", 2025), ("地区", "安徽省"),
+    wb = _workbook_with_settings([("项目", "值"), ("政策", "anhui-assessment"), ("年度", 2025), ("地区", "安徽省"),
                 ("填报单位", "安徽省自然资源厅"), ("中央上缴比例", "10%"),
                 ("示例数据", "本台账为演示用的虚构数据：16 个市名称真实，缺口、超额、年度面积均为虚构；"
-                            "中央上缴比例文件未给出，此处 10% 仅为示例值。")]:
-        ws.append(row)
+                            "中央上缴比例文件未给出，此处 10% 仅为示例值。")])
     ws = wb.create_sheet("市")
     ws.append(["市名称", "类型", "任务缺口（亩）", "超额任务（亩）"])
     for row in ANHUI_CITIES:
@@ -244,13 +242,9 @@ ANHUI_TOWNS = [
 
 
 def build_anhui_incentive(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "设置"
-    for row in [("项目", "值"), ("政策", "anhui-incentive"), ("年度", 2024), ("地区", "宿州市、六安市"),
+    wb = _workbook_with_settings([("项目", "值"), ("政策", "anhui-incentive"), ("年度", 2024), ("地区", "宿州市、六安市"),
                 ("填报单位", "市自然资源和规划局、市财政局"),
-                ("示例数据", "本台账为演示用的虚构数据：县、乡镇名称真实，得分、情形、名额和金额均为虚构。")]:
-        ws.append(row)
+                ("示例数据", "本台账为演示用的虚构数据：县、乡镇名称真实，得分、情形、名额和金额均为虚构。")])
     ws = wb.create_sheet("县")
     ws.append(["县名称", "所属市", "耕地保有量目标完成", "永久基本农田目标完成", "补充耕地任务完成", "被约谈或问责"])
     for row in ANHUI_COUNTIES:
@@ -296,12 +290,8 @@ JIANGSU_PROJECTS = [
 
 
 def build_jiangsu_fund(path: Path) -> None:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "设置"
-    for row in [("项目", "值"), ("政策", "jiangsu-fund"), ("年度", 2024), ("地区", "江苏省"), ("填报单位", "江苏省财政厅"),
-                ("示例数据", "本台账为演示用的虚构数据：县名真实，项目、金额和日期均为虚构。")]:
-        ws.append(row)
+    wb = _workbook_with_settings([("项目", "值"), ("政策", "jiangsu-fund"), ("年度", 2024), ("地区", "江苏省"), ("填报单位", "江苏省财政厅"),
+                ("示例数据", "本台账为演示用的虚构数据：县名真实，项目、金额和日期均为虚构。")])
     ws = wb.create_sheet("项目")
     ws.append(["项目编号", "项目名称", "总投资（元）", "已下达资金（元）", "实际支出（元）", "计划完成日期", "实际完成日期",
                "延期申请日期", "延期月数", "延期次数", "撤销申请日期", "不可抗力", "验收结果"])

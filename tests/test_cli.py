@@ -214,3 +214,21 @@ def test_version_and_help_do_not_import_pandas():
            "try:\n    app()\nexcept SystemExit:\n    pass\nprint('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip().endswith("False")
+
+
+@pytest.mark.parametrize("policy, year, code", [("taojiang", "2022", 0), ("jinning", "2023", 0),
+                                                ("anhui-assessment", "2025", 2), ("anhui-incentive", "2024", 0),
+                                                ("jiangsu-fund", "2024", 0)])
+def test_every_blank_template_is_a_ledger_farmcli_reads(tmp_path, policy, year, code):
+    # A blank ledger settles to nothing; anhui-assessment stops until its required 中央上缴比例 is set.
+    target = tmp_path / f"{policy}.xlsx"
+    assert run_cli("template", policy, "--out", str(target)).returncode == 0
+    wb = openpyxl.load_workbook(target)
+    assert "说明" in wb.sheetnames and wb["设置"]["B2"].value == policy
+    result = run_cli("settle", year, str(target), "--out", str(tmp_path / "o"), "--quiet")
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    if code == 2:
+        assert "中央上缴比例" in result.stderr
+        assert run_cli("settle", year, str(target), "--out", str(tmp_path / "o"), "--quiet",
+                       "--set", "中央上缴比例=10%").returncode == 0

@@ -50,16 +50,7 @@ def settle(inputs: Inputs) -> Outcome:
     as_of = inputs.as_of or dt.date(inputs.year, 12, 31)
     findings: list[Finding] = []
     table = ResultTable("项目结算", COLUMNS)
-    seen: dict[str, int] = {}
-    for i, row in projects.records():
-        pid = row["项目编号"]
-        if pid is None:
-            continue
-        if pid in seen:
-            findings.append(error("DUPLICATE_PROJECT", f"项目编号 {pid} 重复（第{seen[pid]}行已有），本行未计入结算。",
-                                  projects.cell("项目编号", i)))
-            continue
-        seen[pid] = projects.lines[i]
+    for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings):
         table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
     totals = [Total("结算基准日", as_of.isoformat(), "text"),
               Total("应收回合计(元)", sum((r["应收回(元)"] for r in table.rows), ZERO), MONEY),

@@ -82,16 +82,7 @@ def settle(inputs: Inputs) -> Outcome:
         findings.append(warning("MEASURE_EXPIRED", f"本办法实施期限至 {p['实施截止日期']}，{inputs.year} 年度只结算实施期限内验收的项目。",
                                 citation=cite["实施截止日期"]))
     table = ResultTable("项目激励", PROJECT_COLUMNS)
-    seen: dict[str, int] = {}
-    for i, row in projects.records():
-        pid = row["项目编号"]
-        if pid is None:
-            continue
-        if pid in seen:
-            findings.append(error("DUPLICATE_PROJECT", f"项目编号 {pid} 重复（第{seen[pid]}行已有），本行未计入结算。",
-                                  projects.cell("项目编号", i)))
-            continue
-        seen[pid] = projects.lines[i]
+    for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings):
         table.rows.append(_settle_project(projects, i, row, p, cite, inputs.year, findings))
 
     eligible = [r for r in table.rows if r["是否符合"] == ELIGIBLE]

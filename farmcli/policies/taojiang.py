@@ -75,16 +75,8 @@ def settle(inputs: Inputs) -> Outcome:
 
     summary = ResultTable("乡镇汇总", SUMMARY_COLUMNS)
     plan = ResultTable("拨付计划", PLAN_COLUMNS)
-    seen: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key is None:
-            continue  # KEY_MISSING was reported by the reader
-        if key in seen:
-            findings.append(error("DUPLICATE_TOWN", f"乡镇“{index.display(key)}”重复出现（第{seen[key]}行已有），"
-                                  "本行未计入结算。请合并为一行。", towns.cell("乡镇名称", i)))
-            continue
-        seen[key] = towns.lines[i]
-        row, instalments = _settle_town(towns, i, index.display(key), parcels, payments, key, p, cite, findings)
+    for i, _ in towns.unique_records("乡镇名称", "DUPLICATE_TOWN", "乡镇", findings, keys):
+        row, instalments = _settle_town(towns, i, index.display(keys[i]), parcels, payments, keys[i], p, cite, findings)
         summary.rows.append(row)
         plan.rows.extend(instalments)
 

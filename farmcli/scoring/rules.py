@@ -84,13 +84,19 @@ def funds_on_time(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
                                             f"{pct(ratio)}；{points} × {pct(min(ratio, ONE))}")
 
 
+def _ratio_rule(points: Decimal, label: str, part: tuple[str, Decimal], whole: tuple[str, Decimal], unit: str,
+                note: str = "") -> Computed:
+    """Pro rata, capped at full points: `label` = part / whole."""
+    ratio = part[1] / whole[1]
+    return Computed(pro_rata(points, ratio), f"{label} = {part[0]} {part[1]:,.2f} {unit} / {whole[0]} {whole[1]:,.2f} {unit} = "
+                                            f"{pct(ratio)}；{points} × {pct(min(ratio, ONE))}{note}")
+
+
 def plan_completion(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
     if not x.planned_output or x.actual_output is None:
         return missing("计划产出数量或实际产出数量")
-    ratio = x.actual_output / x.planned_output
-    return Computed(pro_rata(points, ratio), f"计划完成率 = 实际产出 {x.actual_output:,.2f} {x.output_unit} / 计划产出 "
-                                            f"{x.planned_output:,.2f} {x.output_unit} = {pct(ratio)}；"
-                                            f"{points} × {pct(min(ratio, ONE))}（按比例计分，最高满分）")
+    return _ratio_rule(points, "计划完成率", ("实际产出", x.actual_output), ("计划产出", x.planned_output),
+                       x.output_unit, "（按比例计分，最高满分）")
 
 
 def on_time(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
@@ -110,10 +116,7 @@ def on_time(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
 def quality(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
     if x.quality_output is None or not x.actual_output:
         return missing("质量达标数量（「设置」中的质量达标面积(亩)，或验收入库面积）")
-    ratio = x.quality_output / x.actual_output
-    return Computed(pro_rata(points, ratio), f"质量达标率 = 质量达标 {x.quality_output:,.2f} {x.output_unit} / 实际产出 "
-                                            f"{x.actual_output:,.2f} {x.output_unit} = {pct(ratio)}；"
-                                            f"{points} × {pct(min(ratio, ONE))}")
+    return _ratio_rule(points, "质量达标率", ("质量达标", x.quality_output), ("实际产出", x.actual_output), x.output_unit)
 
 
 def cost_saving(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
