@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from farmcli.findings import Finding
 from farmcli.ledger import Table
-from farmcli.names import NameIndex
+from farmcli.names import NameIndex, name_key
 
 # Column kinds decide formatting: money #,##0.00 and 0.01 in JSON, ratio 0.00%, area 2 decimals.
 MONEY, AREA, RATIO, TEXT, COUNT, BOOL, DATE, SCORE = "money", "area", "ratio", "text", "count", "bool", "date", "score"
@@ -55,8 +54,6 @@ class Inputs:
         """Known names from `column` of `table`, with 别名 applied; also each row's key."""
         index = NameIndex(aliases={a: k for a, (k, _) in self.aliases.items()})
         keys: list[str | None] = []
-        from farmcli.names import name_key
-
         for value in table.columns[column]:
             if value is None:
                 keys.append(None)
@@ -73,11 +70,3 @@ class Outcome:
     tables: list[ResultTable]
     totals: list[Total]
     findings: list[Finding]
-
-
-def money_json(value: Decimal) -> float:
-    return float(value)
-
-
-def is_number(value: object) -> bool:
-    return isinstance(value, (Decimal, int, float)) and not isinstance(value, bool)

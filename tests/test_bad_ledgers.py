@@ -4,7 +4,6 @@ Every case checks the exit code, the Chinese message (naming the file, sheet, ro
 appears, that the input is untouched, and that the outputs are either complete or absent — never half-written.
 """
 
-import io
 import json
 import zipfile
 from pathlib import Path
