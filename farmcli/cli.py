@@ -99,7 +99,7 @@ def settle(
     with bar:
         s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
         folder = out if out is not None else ledger.resolve().parent
-        wait = float(os.environ.get("FARMCLI_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+        wait = _lock_wait(DEFAULT_LOCK_WAIT)
         outputs = write_settlement(s, folder, wait, report)
     if json_:
         typer.echo(dumps(settlement_json(s, outputs)))
@@ -117,6 +117,14 @@ def settle(
             n = sum(1 for f in s.findings if f.severity == "error")
             _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _lock_wait(default: float) -> float:
+    raw = os.environ.get("FARMCLI_LOCK_WAIT")
+    try:
+        return default if raw is None else max(0.0, float(raw))
+    except ValueError:
+        raise LedgerError(f"环境变量 FARMCLI_LOCK_WAIT=“{raw}” 不是秒数。请写成如 30，或删除该变量。") from None
 
 
 def _progress(enabled: bool):
