@@ -111,7 +111,13 @@ class _Writer:
                 cells.update({(r + 1, c): None for r in range(first + 1, last + 1)})
                 if last > first:
                     merges.append([first + 1, c, last + 1, c])
+        widths = (10, 12, 14, 30, 44, 7, 9, 9, 50)
+        heights = _row_heights(cells, merges, widths)
+        current = None
         for (r, c) in sorted(cells):
+            if r != current:  # constant-memory mode: a row's height is set before its cells
+                current = r
+                ws.set_row(r, heights.get(r))
             value, fmt = cells[(r, c)], (score if 5 <= c <= 7 else wrap)
             if value is None:
                 ws.write_blank(r, c, None, fmt)
@@ -127,7 +133,7 @@ class _Writer:
         ws.write_string(end + 1, 6, claimed_grade, bold)
         ws.write_string(end + 1, 7, audited_grade, bold)
         ws.merge.extend(merges)
-        for c, width in enumerate((10, 12, 14, 30, 44, 7, 9, 9, 50)):
+        for c, width in enumerate(widths):
             ws.set_column(c, c, width)
         ws.freeze_panes(1, 0)
 
@@ -156,6 +162,27 @@ def _runs(rows: list[dict], key: tuple[str, ...]) -> list[tuple[int, int]]:
         else:
             runs.append((i, i))
     return runs
+
+
+def _row_heights(cells: dict, merges: list, widths: tuple) -> dict[int, float]:
+    """Row heights so wrapped text shows whole (xlsxwriter cannot measure text): 15 points a line,
+    lines estimated from the text's display width; merged cells share their rows' height."""
+    import math
+
+    merged = {(r, c) for first, c, last, _ in merges for r in range(first, last + 1)}
+    lines: dict[int, int] = {}
+    for (r, c), value in cells.items():
+        if isinstance(value, str) and (r, c) not in merged:
+            need = math.ceil(display_width(value) / max(widths[c] - 2, 1))
+            lines[r] = max(lines.get(r, 1), need)
+    for first, c, last, _ in merges:
+        text = cells.get((first, c))
+        if isinstance(text, str):
+            need = math.ceil(display_width(text) / max(widths[c] - 2, 1))
+            have = sum(lines.get(r, 1) for r in range(first, last + 1))
+            if need > have:
+                lines[last] = lines.get(last, 1) + need - have
+    return {r: 15.0 * n for r, n in lines.items() if n > 1}
 
 
 def _points(value: Decimal) -> str:
