@@ -10,8 +10,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.findings import LedgerError
-from farmcli.settle import settle_ledger
+from farmcli.model.findings import LedgerError
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

@@ -11,9 +11,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.findings import LedgerError
+from farmcli.model.findings import LedgerError
 from farmcli.policies.anhui_incentive import misuse_years
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

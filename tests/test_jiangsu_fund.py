@@ -13,7 +13,7 @@ from decimal import Decimal as D
 import pytest
 
 from farmcli.policies.jiangsu_fund import add_months, months_before
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

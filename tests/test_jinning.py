@@ -10,9 +10,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.findings import LedgerError
+from farmcli.model.findings import LedgerError
 from farmcli.policies.jinning import funding_covered, project_class
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

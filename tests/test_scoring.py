@@ -10,13 +10,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.findings import LedgerError
-from farmcli.params import resolve
+from farmcli.model.findings import LedgerError
+from farmcli.model.params import resolve
 from farmcli.scoring.framework import default_framework, framework_from_rows
 from farmcli.scoring.pipeline import scoring_parameters
 from farmcli.scoring.rules import RULES, Fund, ScoringInputs
 from farmcli.scoring.score import grade
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

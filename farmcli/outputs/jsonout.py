@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from farmcli.findings import sorted_findings
+from farmcli.model.findings import sorted_findings
 from farmcli.outputs.values import to_json
-from farmcli.settle import Settlement
+from farmcli.settlement.build import Settlement
 
 
 def settlement_json(s: Settlement, outputs: dict[str, str | None]) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from farmcli.money import round_money
-from farmcli.result import AREA, BOOL, COUNT, MONEY, RATIO, SCORE
+from farmcli.model.money import round_money
+from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, SCORE, Measure
 
 _2DP = Decimal("0.01")
 
@@ -15,6 +15,8 @@ def to_json(value: object, kind: str) -> object:
     """Money rounded to 0.01, ratios as fractions, areas as given, dates ISO."""
     if value is None:
         return None
+    if isinstance(value, Measure):
+        return show(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
@@ -28,10 +30,12 @@ def to_json(value: object, kind: str) -> object:
     return value
 
 
-def show(value: object, kind: str) -> str:
+def show(value: object, kind: str = "") -> str:
     """Human form: 1,234.50 · 93.58% · 391.87 · 是/否."""
     if value is None:
         return ""
+    if isinstance(value, Measure):
+        return f"{show(value.value, value.kind)} {value.unit}".strip()
     if isinstance(value, bool) or kind == BOOL:
         return "是" if value else "否"
     if isinstance(value, (dt.date, dt.datetime)):

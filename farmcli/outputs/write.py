@@ -9,14 +9,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from farmcli.changes import compare, load_previous
-from farmcli.findings import LedgerError
+from farmcli.settlement.changes import compare, load_previous
+from farmcli.model.findings import LedgerError
 from farmcli.outputs.atomic import write_atomically
 from farmcli.outputs.jsonout import dumps, settlement_json
 from farmcli.outputs.report import write_report
 from farmcli.outputs.workbook import write_workbook
-from farmcli.progress import Progress
-from farmcli.settle import Settlement
+from farmcli.model.progress import Progress
+from farmcli.settlement.build import Settlement
 
 LOCK_NAME = ".farmcli.lock"
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)

@@ -10,11 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from farmcli.findings import Finding, error, info, warning
-from farmcli.ledger import Table
-from farmcli.money import ZERO, round_money
-from farmcli.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.table import Table
+from farmcli.model.money import ZERO, round_money
+from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 PARCEL_STATES = ("未实施", "已实施", "已验收入库")
 RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
@@ -270,7 +270,7 @@ def _aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parc
 
 
 def _listing(table, rows, column) -> str:
-    shown = "、".join(table.cell(column, i) for i in rows[:10])
+    shown = "、".join(str(table.cell(column, i)) for i in rows[:10])
     return shown + (f" 等共 {len(rows)} 处" if len(rows) > 10 else "")
 
 
