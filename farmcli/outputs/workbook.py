@@ -215,7 +215,6 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None) 
 
 
 def _overview_rows(s: Settlement) -> list[dict]:
-
     rows = [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
             {"项目": "年度", "值": str(s.year)}, {"项目": "台账文件", "值": s.ledger.name}]
     rows += [{"项目": k, "值": v} for k, v in s.meta.items() if k not in ("政策", "年度")]
