@@ -9,24 +9,17 @@ Document properties are fixed so the same settlement gives the same workbook.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
 from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, Measure, ResultTable
-from farmcli.outputs.values import show
+from farmcli.outputs.values import FIXED_TIME, display_width, show
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
 from farmcli.settlement.build import Settlement
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
 NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00", DATE: "yyyy-mm-dd"}
 MAX_WIDTH = 60
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes on screen: CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Writer:
