@@ -102,6 +102,12 @@ def fresh_name(part: str, taken: set[str]) -> str:
     return candidate
 
 
+def _extension(part: str) -> str:
+    """The extension a Default matches: "rels" for _rels/.rels too (splitext would say none)."""
+    name = posixpath.basename(part)
+    return name.rsplit(".", 1)[1].lower() if "." in name else ""
+
+
 class ContentTypes:
     """[Content_Types].xml as Defaults (by extension) and Overrides (by part), in their order."""
 
@@ -117,12 +123,11 @@ class ContentTypes:
     def of(self, part: str) -> str | None:
         if part in self.overrides:
             return self.overrides[part]
-        ext = posixpath.splitext(part)[1].lstrip(".").lower()
-        return self.defaults.get(ext)
+        return self.defaults.get(_extension(part))
 
     def add(self, part: str, content_type: str, by_extension: bool = False) -> None:
         """Make `part` have `content_type`: by a Default for its extension when asked and free."""
-        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        ext = _extension(part)
         if self.of(part) == content_type:
             return
         if by_extension and ext and ext not in self.defaults:

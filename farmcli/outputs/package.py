@@ -35,6 +35,7 @@ PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every entry's zip timestamp: same input, same bytes
 HEAD_LIMIT = 1 << 20  # <sheetViews> stands in a sheet's first bytes, before <sheetData>
+COPY_CHUNK = 1 << 18
 _SELECTED = re.compile(rb'(<(?:\w+:)?sheetView\b[^>]*?)\s+tabSelected="(?:1|true)"')
 
 
@@ -123,7 +124,7 @@ class _Fill:
         self.report.dropped_parts = sorted(self.gone)
 
     def write(self, target: Path) -> FillReport:
-        self.taken = set(self.names)
+        self.taken = set(self.names) - self.gone  # dropped parts free their names
         self.new_parts: dict[str, object] = {}  # part → bytes, or (results part, rewrite) to stream
         self.new_rels: list[Rel] = []
         self.changed: dict[str, bytes] = {}
@@ -265,7 +266,7 @@ class _Fill:
     def _copy(self, source: zipfile.ZipFile, out: zipfile.ZipFile, name: str, new: str) -> None:
         info = source.getinfo(name)
         with source.open(info) as src, out.open(_entry(new), "w", force_zip64=info.file_size > ZIP64_AT) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+            shutil.copyfileobj(src, dst, COPY_CHUNK)
 
     def _copy_unselected(self, out: zipfile.ZipFile, name: str) -> None:
         """A ledger sheet, with `tabSelected` taken out of its sheet view, if it has it: only
@@ -281,7 +282,7 @@ class _Fill:
             if len(edited) != end:
                 self.report.unselected_parts.append(name)
             dst.write(edited + head[end:])
-            shutil.copyfileobj(src, dst, 1 << 20)
+            shutil.copyfileobj(src, dst, COPY_CHUNK)
 
 
 RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
