@@ -13,7 +13,7 @@ import base64
 import re
 import shutil
 import zipfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +36,7 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every entry's zip timestamp: same input, same bytes
 HEAD_LIMIT = 1 << 20  # <sheetViews> stands in a sheet's first bytes, before <sheetData>
 COPY_CHUNK = 1 << 18
+PROGRESS_STEP = 1 << 20  # bytes of sheet XML between two progress reports
 _SELECTED = re.compile(rb'(<(?:\w+:)?sheetView\b[^>]*?)\s+tabSelected="(?:1|true)"')
 
 
@@ -50,12 +51,13 @@ class FillReport:
 
 
 def fill_workbook(ledger: Path, results: Path, target: Path, *, drop_sheets: Collection[str] = (),
-                  record: bytes | None = None) -> FillReport:
-    """Write `target`: the package of `ledger` with the sheets of `results` in front."""
+                  record: bytes | None = None, progress: Callable[[str, int, int], None] | None = None) -> FillReport:
+    """Write `target`: the package of `ledger` with the sheets of `results` in front.
+    `progress(sheet name, bytes copied, bytes in all)` is told how the copy of a big ledger sheet goes."""
     check_xlsx(Path(ledger))
     check_xlsx(Path(results))
     with zipfile.ZipFile(ledger) as led, zipfile.ZipFile(results) as res:
-        return _Fill(led, res, set(drop_sheets), record).write(Path(target))
+        return _Fill(led, res, set(drop_sheets), record, progress).write(Path(target))
 
 
 def read_record(path: Path) -> bytes | None:
@@ -87,8 +89,9 @@ def _record_item(archive: zipfile.ZipFile, name: str) -> bytes | None:
 
 
 class _Fill:
-    def __init__(self, led: zipfile.ZipFile, res: zipfile.ZipFile, drop: set[str], record: bytes | None):
-        self.led, self.res, self.record = led, res, record
+    def __init__(self, led: zipfile.ZipFile, res: zipfile.ZipFile, drop: set[str], record: bytes | None,
+                 progress: Callable[[str, int, int], None] | None = None):
+        self.led, self.res, self.record, self.progress = led, res, record, progress
         self.report = FillReport()
         self.names = [i.filename for i in led.infolist() if not i.filename.endswith("/")]
         self.types = ContentTypes(led.read("[Content_Types].xml"))
@@ -134,7 +137,8 @@ class _Fill:
             self._record_parts()
         self._index_parts(front)
         kept = {rid for _n, rid in self.sheets if rid not in self.cut_ids}
-        ledger_sheets = {resolve(self.book, r.target) for r in self.rels if r.id in kept}
+        sheet_of = {rid: name for name, rid in self.sheets}
+        ledger_sheets = {resolve(self.book, r.target): sheet_of[r.id] for r in self.rels if r.id in kept}
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
             _put(out, "[Content_Types].xml", self.changed.pop("[Content_Types].xml"))
             for name in self.names:
@@ -143,7 +147,7 @@ class _Fill:
                 if name in self.changed:
                     _put(out, name, self.changed[name])
                 elif name in ledger_sheets:
-                    self._copy_unselected(out, name)
+                    self._copy_unselected(out, name, ledger_sheets[name])
                 else:
                     self._copy(self.led, out, name, name)
             for name, content in self.new_parts.items():
@@ -268,7 +272,7 @@ class _Fill:
         with source.open(info) as src, out.open(_entry(new), "w", force_zip64=info.file_size > ZIP64_AT) as dst:
             shutil.copyfileobj(src, dst, COPY_CHUNK)
 
-    def _copy_unselected(self, out: zipfile.ZipFile, name: str) -> None:
+    def _copy_unselected(self, out: zipfile.ZipFile, name: str, sheet: str) -> None:
         """A ledger sheet, with `tabSelected` taken out of its sheet view, if it has it: only
         结算总览 is selected when the workbook opens. Only the sheet's head is looked at."""
         info = self.led.getinfo(name)
@@ -282,7 +286,17 @@ class _Fill:
             if len(edited) != end:
                 self.report.unselected_parts.append(name)
             dst.write(edited + head[end:])
-            shutil.copyfileobj(src, dst, COPY_CHUNK)
+            if self.progress is None or info.file_size < PROGRESS_STEP:
+                shutil.copyfileobj(src, dst, COPY_CHUNK)
+                return
+            done, reported = len(head), 0
+            while chunk := src.read(COPY_CHUNK):
+                dst.write(chunk)
+                done += len(chunk)
+                if done - reported >= PROGRESS_STEP:
+                    self.progress(sheet, done, info.file_size)
+                    reported = done
+            self.progress(sheet, info.file_size, info.file_size)
 
 
 RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
