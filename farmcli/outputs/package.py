@@ -9,7 +9,6 @@ the workbook opens on 结算总览. See docs/decisions.md, "The filled workbook"
 
 from __future__ import annotations
 
-import base64
 import re
 import shutil
 import zipfile
@@ -17,21 +16,17 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from defusedxml.ElementTree import fromstring
-
 from farmcli.outputs import bookxml
+from farmcli.outputs.record import PROPS_TYPE, read_record, record_item, record_parts  # noqa: F401 (read_record: public here too)
 from farmcli.outputs.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
                                  write_rels)
 from farmcli.outputs.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
 from farmcli.safety import check_xlsx
 
-RECORD_NS = "urn:farmcli:record"
-RECORD_LIMIT = 256 * 1024**2  # a record part larger than this is not ours
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "application/vnd.ms-office.vbaProject",
                "application/vnd.ms-office.vbaProjectSignature")
 PRINTER_SETTINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"
-PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every entry's zip timestamp: same input, same bytes
 HEAD_LIMIT = 1 << 20  # <sheetViews> stands in a sheet's first bytes, before <sheetData>
@@ -60,34 +55,6 @@ def fill_workbook(ledger: Path, results: Path, target: Path, *, drop_sheets: Col
         return _Fill(led, res, set(drop_sheets), record, progress).write(Path(target))
 
 
-def read_record(path: Path) -> bytes | None:
-    """The record `fill_workbook` stored in the workbook at `path`, or None."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        return None
-    with archive:
-        for info in archive.infolist():
-            if _record_item(archive, info.filename) is not None:
-                return _record_item(archive, info.filename)
-    return None
-
-
-def _record_item(archive: zipfile.ZipFile, name: str) -> bytes | None:
-    if not re.fullmatch(r"customXml/item\d+\.xml", name) or archive.getinfo(name).file_size > RECORD_LIMIT:
-        return None
-    data = archive.read(name)
-    if RECORD_NS.encode() not in data[:512]:
-        return None
-    try:
-        root = fromstring(data)
-        if root.tag != f"{{{RECORD_NS}}}farmcli":
-            return None
-        return base64.b64decode(root.text or "", validate=True)
-    except Exception:  # a damaged or foreign item is simply not a record
-        return None
-
-
 class _Fill:
     def __init__(self, led: zipfile.ZipFile, res: zipfile.ZipFile, drop: set[str], record: bytes | None,
                  progress: Callable[[str, int, int], None] | None = None):
@@ -113,7 +80,7 @@ class _Fill:
             if rel.kind() == "vbaProject":
                 cut.add((self.book, rel.id))
                 self.report.macros_dropped = True
-            elif rel.kind() == "customXml" and _record_item(self.led, part) is not None:
+            elif rel.kind() == "customXml" and record_item(self.led, part) is not None:
                 cut.add((self.book, rel.id))
                 self.report.record_replaced = True
             elif rel.kind() == "calcChain" and self.report.dropped_sheets:
@@ -227,13 +194,7 @@ class _Fill:
             number += 1
         item, props = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
         self.taken |= {item, props}
-        self.new_parts[item] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                f'<farmcli xmlns="{RECORD_NS}" encoding="base64">'
-                                f'{base64.b64encode(self.record).decode()}</farmcli>').encode()
-        self.new_parts[props] = (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<ds:datastoreItem '
-                                 f'ds:itemID="{RECORD_GUID}" xmlns:ds="{DATASTORE_NS}"><ds:schemaRefs>'
-                                 f'<ds:schemaRef ds:uri="{RECORD_NS}"/></ds:schemaRefs></ds:datastoreItem>').encode()
-        self.new_parts[rels_name(item)] = write_rels([Rel("rId1", REL + "customXmlProps", f"itemProps{number}.xml")])
+        self.new_parts.update(record_parts(self.record, item, props))
         self.types.add(item, "application/xml", True)
         self.types.add(props, PROPS_TYPE)
         self.types.add(rels_name(item), RELS_TYPE, True)
@@ -300,8 +261,6 @@ class _Fill:
 
 
 RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
-DATASTORE_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-RECORD_GUID = "{6E0F7A4B-3C1D-5B2A-9F80-FA4C11E0D5A1}"  # one fixed id: same settlement, same bytes
 ZIP64_AT = 1 << 30
 
 
