@@ -298,3 +298,27 @@ def test_a_big_ledger_sheet_is_streamed(tmp_path, results):
     assert set(report.unselected_parts) == {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
     with zipfile.ZipFile(tmp_path / "big-filled.xlsx") as z, z.open("xl/worksheets/sheet2.xml") as fh:
         assert b"tabSelected" not in fh.read(4096)
+
+
+def test_ledger_names_local_to_a_sheet_follow_it(tmp_path, results):
+    """A print title of the ledger's second sheet still belongs to that sheet, now at index 3; the
+    app.xml titles written by Excel-like tools list the result sheets first."""
+    ledger = tmp_path / "names.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "设置"
+    second = wb.create_sheet("乡镇")
+    second.append(["乡镇名称", "补助金额(元)"])
+    second.print_title_rows = "1:1"
+    wb.save(ledger)
+    fill_workbook(ledger, results, tmp_path / "out.xlsx")
+    check_package(tmp_path / "out.xlsx")
+    out = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert out.sheetnames == ["结算总览", "乡镇汇总", "设置", "乡镇"]
+    assert out["乡镇"].print_title_rows == "$1:$1" and out["设置"].print_title_rows is None
+    assert out["结算总览"].print_title_rows == "$1:$1"
+    fill_workbook(MACRO, results, tmp_path / "m.xlsx")
+    with zipfile.ZipFile(tmp_path / "m.xlsx") as z:
+        app = z.read("docProps/app.xml").decode()
+    titles = re.findall(r"<vt:lpstr>(.*?)</vt:lpstr>", app.split("<TitlesOfParts>")[1])
+    assert titles[:4] == ["结算总览", "乡镇汇总", "乡镇", "设置"]
+    assert "<vt:i4>4</vt:i4>" in app
