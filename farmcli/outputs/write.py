@@ -75,7 +75,7 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             s = dataclasses.replace(s, changes=compare(load_previous(paths["sidecar"]), current, paths["sidecar"]))
             record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
             write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p, progress),
+                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=dumps(record).encode("utf-8")),
                 paths["report"]: lambda p: write_report(s, outputs, p),
                 paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })
