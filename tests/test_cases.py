@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+import re
 import sys
 import tomllib
 from decimal import Decimal
@@ -50,9 +51,9 @@ def load_case(path: Path) -> dict:
     expect = case["expect"]
     _unknown(expect, EXPECT_KEYS, f"{name} [expect]")
     assert expect.get("exit") in (0, 1, 2), f"{name}: [expect] exit must be 0, 1 or 2"
-    assert any(expect.get(k) for k in CHECK_KEYS), f"{name}: [expect] has no expectation besides exit"
     assert (expect["exit"] == 2) == ("message_contains" in expect), \
         f"{name}: message_contains goes with exit = 2, and exit = 2 needs message_contains"
+    assert any(expect.get(k) for k in CHECK_KEYS), f"{name}: [expect] has no expectation besides exit"
     for n, cell in enumerate(expect.get("cells", []), 1):
         _unknown(cell, CELL_KEYS, f"{name} cells #{n}")
         assert {"table", "where"} <= set(cell), f"{name} cells #{n}: needs table and where"
@@ -210,3 +211,47 @@ def test_case(path, tmp_path, monkeypatch):
 def test_there_are_cases_for_every_policy_and_the_scoring_table():
     for policy in ("taojiang", "jinning", "anhui-assessment", "anhui-incentive", "jiangsu-fund", "scoring"):
         assert sum(p.parent.name == policy for p in CASE_FILES) >= 8, f"fewer than 8 cases for {policy}"
+
+
+# The runner itself: a case file with a typo or nothing to check must fail, never pass vacuously.
+MINIMAL = '''title = "t"
+article = "a"
+year = 2022
+[sheets]
+"乡镇" = [["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)"], ["甲镇", 100, 60]]
+[expect]
+exit = 0
+'''
+
+
+@pytest.mark.parametrize("text, message", [
+    (MINIMAL + 'total = { "补助金额(元)" = 1 }\n', "unknown key(s) ['total']"),
+    (MINIMAL.replace("year = 2022", 'year = 2022\ntittle = "x"'), "unknown key(s) ['tittle']"),
+    (MINIMAL + 'cells = [{ table = "乡镇汇总", where = {}, colum = "x", value = 1 }]\n', "unknown key(s) ['colum']"),
+    (MINIMAL + 'findings = [{ cod = "X" }]\n', "unknown key(s) ['cod']"),
+    (MINIMAL, "no expectation besides exit"),
+    (MINIMAL + "codes = []\n", "no expectation besides exit"),
+    (MINIMAL.replace("exit = 0", "exit = 2"), "exit = 2 needs message_contains"),
+    (MINIMAL.replace('year = 2022\n', ''), "missing key(s) ['year']"),
+])
+def test_runner_refuses_vacuous_or_mistyped_cases(tmp_path, text, message):
+    path = tmp_path / "case.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AssertionError, match=re.escape(message)):
+        load_case(path)
+
+
+@pytest.mark.parametrize("actual, expected, equal", [
+    (300000.0, 300000, True), (100.01, 100.01, True), (100.0, 100.01, False), (None, "", True), (0.0, "", False),
+    ("2025-08-31", dt.date(2025, 8, 31), True), (True, 1, False), (1, True, False), ("推荐", "推荐", True),
+    (0.5333333333333333, 0.5333, False),
+])
+def test_values_compare_exactly(actual, expected, equal):
+    assert same(actual, expected) is equal
+
+
+def test_a_wrong_figure_fails_with_the_case_title(tmp_path):
+    case = load_case(CASES / "taojiang" / "first-due-at-60.toml")
+    case["expect"]["totals"] = {"补助金额(元)": 120000.01}
+    failures = check(case, *settle_case(CASES / "taojiang" / "first-due-at-60.toml", case, tmp_path))
+    assert failures == ["total 补助金额(元): expected 120000.01, farmcli gives 120000.0"]
