@@ -1,7 +1,27 @@
 """farmcli: settle the money of China's cultivated-land protection policies.
 
-The library path is: ledger.read_ledger → policy.settle → outputs.*;
-cli.py is the only module that prints or exits.
+The layers, in the order a ledger flows through them (each folder's docstring says
+what it may import; `tests/test_layers.py` checks it):
+
+    read → model → policies, scoring → settlement → outputs → cli
+
+`model` is the vocabulary all of them share (tables, findings, money, names,
+parameters). cli.py is the only module that prints or exits.
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["settle", "check", "Settlement", "Written", "Finding", "FarmcliError", "__version__"]
+
+
+def __getattr__(name: str):
+    # `import farmcli` stays light (the CLI's --help imports it): the library loads on first use.
+    if name in ("settle", "check", "Settlement", "Written"):
+        from farmcli import api
+
+        return getattr(api, name)
+    if name in ("Finding", "FarmcliError"):
+        from farmcli.model import findings
+
+        return getattr(findings, name)
+    raise AttributeError(f"module 'farmcli' has no attribute {name!r}")

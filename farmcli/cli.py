@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from farmcli import __version__
-from farmcli.findings import LedgerError
+from farmcli.model.findings import LedgerError
 
 app = typer.Typer(
     help="farmcli：耕地保护政策资金结算。\n\n例：farmcli settle 2022 台账.xlsx",
@@ -54,7 +54,7 @@ def _root(
 
 
 def _parse_sets(pairs: list[str]) -> dict[str, str]:
-    from farmcli.cells import normalise_text
+    from farmcli.model.cells import normalise_text
 
     result = {}
     for pair in pairs:
@@ -68,7 +68,7 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
 def _parse_as_of(text: str | None):
     if text is None:
         return None
-    from farmcli.cells import parse_date
+    from farmcli.model.cells import parse_date
 
     value, problem = parse_date(text)
     if problem or value is None:
@@ -89,24 +89,24 @@ def settle(
     quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
 ) -> None:
     """结算一个年度：写出结算工作簿和 Markdown 报告。"""
-    from farmcli.changes import describe
-    from farmcli.findings import has_errors
+    from farmcli.settlement.changes import describe
+    from farmcli.model.findings import count_by_severity, has_errors
     from farmcli.outputs.jsonout import dumps, settlement_json
     from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
-    from farmcli.settle import settle_ledger
+    from farmcli.settlement.build import settle_ledger
 
     report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
     with bar:
         s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
         folder = out if out is not None else ledger.resolve().parent
         wait = _lock_wait(DEFAULT_LOCK_WAIT)
-        outputs = write_settlement(s, folder, wait, report)
+        outputs, changes = write_settlement(s, folder, wait, report)
     if json_:
-        typer.echo(dumps(settlement_json(s, outputs)))
+        typer.echo(dumps(settlement_json(s, outputs, changes)))
     elif not quiet:
         _print_summary(s, outputs)
-    if not quiet and s.changes is not None and s.changes.previous is not None:
-        items = s.changes.items
+    if not quiet and changes is not None and changes.previous is not None:
+        items = changes.items
         lines = [f"与上次结算相比：{len(items)} 处变化" if items else "与上次结算相比：金额和状态没有变化"]
         lines += [f"  {describe(item)}" for item in items[:20]]
         if len(items) > 20:
@@ -114,7 +114,7 @@ def settle(
         _stderr().print("\n".join(lines), markup=False)
     if has_errors(s.findings):
         if quiet or json_:
-            n = sum(1 for f in s.findings if f.severity == "error")
+            n = count_by_severity(s.findings)["error"]
             _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -151,7 +151,7 @@ def _progress(enabled: bool):
 def _print_summary(s, outputs: dict[str, str]) -> None:
     from rich.table import Table
 
-    from farmcli.findings import SEVERITY_ZH, sorted_findings
+    from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
     from farmcli.outputs.values import show
 
     console = _stdout()
@@ -163,8 +163,7 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
         table.add_row(t.name, show(t.value, t.kind))
     console.print(table)
     findings = sorted_findings(s.findings)
-    counts = {k: sum(1 for f in findings if f.severity == k) for k in SEVERITY_ZH}
-    console.print("发现问题：" + "，".join(f"{SEVERITY_ZH[k]} {v} 项" for k, v in counts.items()))
+    console.print("发现问题：" + severity_summary(findings))
     for f in [f for f in findings if f.severity != "info"][:10]:
         console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
     console.print(f"结算工作簿：{outputs['workbook']}\n结算报告：{outputs['report']}", markup=False)
@@ -182,8 +181,8 @@ def check(
     """检查台账（表、列、单元格、名称、参数），不写任何文件。"""
     import json
 
-    from farmcli.findings import SEVERITY_ZH, has_errors, sorted_findings
-    from farmcli.settle import settle_ledger
+    from farmcli.model.findings import SEVERITY_ZH, has_errors, sorted_findings
+    from farmcli.settlement.build import settle_ledger
 
     s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), framework=framework)
     findings = sorted_findings(s.findings)
@@ -207,7 +206,7 @@ def template(
     """生成某项政策的空白台账（含下拉选项、说明表和设置表）。"""
     from farmcli.policies import find_policy
     from farmcli.outputs.write import os_reason
-    from farmcli.template import write_template
+    from farmcli.outputs.template import write_template
 
     policy_id = find_policy(policy, "命令行")
     target = out or Path(f"{policy_id}-台账模板.xlsx")
@@ -249,7 +248,7 @@ def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] 
 
 
 def _json_value(value):
-    from farmcli.params import Param
+    from farmcli.model.params import Param
 
     return Param("", value, "", "", "", "").as_json()["value"]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from farmcli.cells import column_letter, parse_bool, parse_date, parse_number, parse_percent, parse_text
+from farmcli.model.cells import column_letter, parse_bool, parse_date, parse_number, parse_percent, parse_text
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from farmcli.policies.jinning import funding_covered, project_class
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

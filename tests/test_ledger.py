@@ -5,8 +5,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from farmcli.findings import LedgerError
-from farmcli.ledger import check_totals, open_workbook, read_table
+from farmcli.model.findings import LedgerError
+from farmcli.model.table import check_totals
+from farmcli.read.sheet import read_table
+from farmcli.read.workbook import open_workbook
 from farmcli.policies.taojiang import SHEETS
 
 TOWNS, PARCELS, PAYMENTS = SHEETS
@@ -30,7 +32,7 @@ def test_header_below_title_rows_full_width_and_spaces(tmp_path):
     assert findings == []
     assert table.header_line == 3
     assert table.columns["下达任务(亩)"] == [Decimal(335)]
-    assert table.cell("实施恢复面积(亩)", 0) == " 乡 镇 !D4"
+    assert str(table.cell("实施恢复面积(亩)", 0)) == " 乡 镇 !D4"
 
 
 def test_money_in_wan_yuan_is_converted(ledger):

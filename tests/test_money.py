@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from farmcli.money import allocate_largest_remainder, round_money
+from farmcli.model.money import allocate_largest_remainder, round_money
 
 
 @pytest.mark.parametrize("raw, expected", [("100.005", "100.01"), ("100.004", "100.00"), ("-0.005", "-0.01"),

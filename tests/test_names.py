@@ -2,7 +2,7 @@
 
 import pytest
 
-from farmcli.names import NameIndex, name_key
+from farmcli.model.names import NameIndex, name_key
 
 
 @pytest.mark.parametrize("a, b", [

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from farmcli.findings import LedgerError
-from farmcli.params import load_policy_data, resolve
+from farmcli.model.findings import LedgerError
+from farmcli.model.params import load_policy_data, resolve
 from farmcli.policies import POLICY_IDS
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 TOWNS = [["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "验收入库面积(亩)"], ["修山镇", 100, 100, 100]]
 

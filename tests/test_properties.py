@@ -6,11 +6,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from farmcli.cells import parse_bool, parse_date, parse_number, parse_percent, parse_text
-from farmcli.ledger import Table
-from farmcli.money import allocate_largest_remainder
+from farmcli.model.cells import parse_bool, parse_date, parse_number, parse_percent, parse_text
+from farmcli.model.table import Table
+from farmcli.model.money import allocate_largest_remainder
 from farmcli.policies import taojiang
-from farmcli.result import Inputs
+from farmcli.model.result import Inputs
 
 ANY_CELL = st.one_of(
     st.none(), st.text(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),

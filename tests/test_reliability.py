@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from farmcli.outputs import write as writer
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, SAMPLE, digest, run_cli
 

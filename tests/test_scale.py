@@ -10,7 +10,7 @@ import pytest
 
 from farmcli import cli
 from farmcli.outputs.write import write_settlement
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 

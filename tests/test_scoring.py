@@ -12,8 +12,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.findings import LedgerError
-from farmcli.params import resolve
+from farmcli.model.findings import LedgerError
+from farmcli.model.params import resolve
 from farmcli.scoring.framework import default_framework, framework_from_rows
 from farmcli.scoring.pipeline import scoring_parameters
 from farmcli.scoring.rules import RULES, Fund, ScoringInputs

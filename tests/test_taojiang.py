@@ -7,7 +7,7 @@ after acceptance and 入库.
 
 from decimal import Decimal as D
 
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import TOWN_HEADER
 

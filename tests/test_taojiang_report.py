@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from farmcli.settle import settle_ledger
+from farmcli.settlement.build import settle_ledger
 
 from conftest import SAMPLE
 

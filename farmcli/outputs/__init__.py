@@ -1,1 +1,5 @@
-"""Rendering a Settlement: the workbook, the Markdown report and the JSON document."""
+"""Outputs: the settlement rendered — the filled workbook, the reports, the JSON, the blank
+template — and written atomically under a lock. Cells are formatted here and only here.
+
+May import: `farmcli.model`, `farmcli.settlement` (and the policy registry for templates).
+"""

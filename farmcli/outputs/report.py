@@ -5,12 +5,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from farmcli.changes import describe
-from farmcli.findings import SEVERITY_ZH, sorted_findings
+from farmcli.settlement.changes import describe
+from farmcli.model.findings import SEVERITY_ZH, count_by_severity, sorted_findings
 from farmcli.outputs.values import show
 from farmcli.outputs.workbook import param_rows
-from farmcli.result import ResultTable
-from farmcli.settle import Settlement
+from farmcli.model.result import ResultTable
+from farmcli.settlement.build import Settlement
 
 
 def _cell(text: object) -> str:
@@ -46,7 +46,7 @@ def render_report(s: Settlement, outputs: dict[str, str]) -> str:
         s=s, tables={t.name: t for t in s.tables}, totals={t.name: t for t in s.totals},
         findings=sorted_findings(s.findings), severity_zh=SEVERITY_ZH, params=param_rows(s),
         table=markdown_table, outputs=outputs, describe=describe,
-        counts={k: sum(1 for f in s.findings if f.severity == k) for k in SEVERITY_ZH},
+        counts=count_by_severity(s.findings),
     )
 
 

@@ -9,23 +9,17 @@ Document properties are fixed so the same settlement gives the same workbook.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from farmcli.findings import SEVERITY_ZH, sorted_findings
-from farmcli.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, ResultTable
-from farmcli.progress import BIG_SHEET, STEP, Progress
-from farmcli.settle import Settlement
+from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
+from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, Measure, ResultTable
+from farmcli.outputs.values import FIXED_TIME, display_width, show
+from farmcli.model.progress import BIG_SHEET, STEP, Progress
+from farmcli.settlement.build import Settlement
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
 NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00", DATE: "yyyy-mm-dd"}
 MAX_WIDTH = 60
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes on screen: CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Writer:
@@ -59,7 +53,7 @@ class _Writer:
             moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
             ws.write_datetime(r, c, moment, self.date)
             return "2022-11-30"
-        text = str(value)
+        text = show(value) if isinstance(value, Measure) else str(value)
         ws.write_string(r, c, text, fmt)
         return text
 
@@ -214,14 +208,11 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None) 
 
 
 def _overview_rows(s: Settlement) -> list[dict]:
-    from farmcli.outputs.values import show
-
     rows = [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
             {"项目": "年度", "值": str(s.year)}, {"项目": "台账文件", "值": s.ledger.name}]
     rows += [{"项目": k, "值": v} for k, v in s.meta.items() if k not in ("政策", "年度")]
     rows += [{"项目": t.name, "值": show(t.value, t.kind)} for t in s.totals]
-    counts = {sev: sum(1 for f in s.findings if f.severity == sev) for sev in SEVERITY_ZH}
-    rows.append({"项目": "发现问题", "值": "，".join(f"{SEVERITY_ZH[k]} {v} 项" for k, v in counts.items())})
+    rows.append({"项目": "发现问题", "值": severity_summary(s.findings)})
     return rows
 
 

@@ -1,14 +1,17 @@
 """The policy registry. A policy is one module (`settle` + `SHEETS`), one parameter
-file (`<id>.toml`) and one report template (`templates/<id>.md.j2`)."""
+file (`<id>.toml`) and one report template (`templates/<id>.md.j2`).
+
+May import: `farmcli.model` only. A policy is a pure function of its `Inputs`: no I/O.
+"""
 
 from __future__ import annotations
 
 import importlib
 from importlib import resources
 
-from farmcli.cells import normalise_text
-from farmcli.findings import LedgerError
-from farmcli.params import PolicyData, load_policy_data
+from farmcli.model.cells import normalise_text
+from farmcli.model.findings import LedgerError
+from farmcli.model.params import PolicyData, load_policy_data
 
 
 

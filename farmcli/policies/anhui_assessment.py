@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from farmcli.findings import Finding, error, info, warning
-from farmcli.money import ZERO, allocate_largest_remainder, round_money
-from farmcli.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.model.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保考核奖惩通知"
 GAP, SURPLUS = "缺口市", "超额市"
@@ -165,7 +165,7 @@ def _surplus_claim(name, city, row, p, cite, findings, years) -> tuple[Claim, De
         findings.append(error("MISSING_VALUE", f"超额市 {name} 缺少超额任务和实际超额，权重按 0 计。", "市"))
         surplus = ZERO
     if row is None:
-        findings.append(warning("MISSING_YEAR", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", "年度"))
+        findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", "年度"))
         return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
     end, current, original = row.get("年末耕地面积(亩)"), row.get("现行规划目标(亩)"), row.get("原规划目标(亩)")
     where = years.cell("年末耕地面积(亩)", row["_i"])

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from farmcli.findings import Finding, error, warning
-from farmcli.money import ZERO, round_money
-from farmcli.names import name_key
-from farmcli.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.findings import Finding, error, warning
+from farmcli.model.money import ZERO, round_money
+from farmcli.model.names import name_key
+from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保激励办法"
 RECOMMENDED, RESERVE, EXCLUDED = "推荐", "候补", "不予推荐"

@@ -9,10 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from farmcli.findings import Finding, error, warning
-from farmcli.money import ZERO
-from farmcli.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.findings import Finding, error, warning
+from farmcli.model.money import ZERO
+from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 CITE = "苏土地整治资金办法"
 RESULTS = ("未验收", "合格", "不合格", "整改后合格", "整改后不合格")

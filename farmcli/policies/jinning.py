@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from farmcli.cells import normalise_text
-from farmcli.findings import Finding, error, info, warning
-from farmcli.money import ZERO, allocate_largest_remainder, round_money
-from farmcli.names import NameIndex, name_key
-from farmcli.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.cells import normalise_text
+from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.model.names import NameIndex, name_key
+from farmcli.model.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 CITE = "晋宁激励机制"
 CONSOLIDATION, UPGRADE = "整治类", "提质类"

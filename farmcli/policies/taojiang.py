@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from farmcli.findings import Finding, error, info, warning
-from farmcli.ledger import Table
-from farmcli.money import ZERO, round_money
-from farmcli.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.table import Table
+from farmcli.model.exact import Fixed
+from farmcli.model.money import ZERO, round_money
+from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 
 PARCEL_STATES = ("未实施", "已实施", "已验收入库")
 RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
@@ -238,10 +239,10 @@ def _aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parc
         return None
     import pandas as pd
 
-    frame = pd.DataFrame({"name": table.columns["乡镇名称"], "area": table.columns["面积(亩)"],
+    areas = Fixed.of(table.columns["面积(亩)"])  # int64 at one exact scale: numpy sums, not Decimal objects
+    frame = pd.DataFrame({"name": table.columns["乡镇名称"], "area": areas.ints,
                           "state": table.columns["状态"], "id": table.columns["图斑编号"],
                           "date": table.columns.get("验收日期") or [None] * len(table)})
-    frame["area"] = frame["area"].where(frame["area"].notna(), ZERO)
     names = frame["name"].dropna().unique()
     frame["key"] = frame["name"].map({n: index.resolve(n) for n in names})
     matched = frame["key"].notna()
@@ -254,13 +255,13 @@ def _aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parc
 
     sums: dict[str, ParcelSums] = defaultdict(ParcelSums)
     for key, area in frame.loc[done].groupby("key")["area"].sum().items():
-        sums[key].implemented = area
+        sums[key].implemented = areas.decimal(area)
     for key, area in frame.loc[in_time].groupby("key")["area"].sum().items():
-        sums[key].accepted, sums[key].any_accepted = area, True
+        sums[key].accepted, sums[key].any_accepted = areas.decimal(area), True
 
     unmatched = {}
     for name, group in frame.loc[~matched].groupby(frame["name"].fillna("（空白）"), sort=False):
-        unmatched[str(name)] = [int(group.index[0]), len(group), sum(group["area"], ZERO)]
+        unmatched[str(name)] = [int(group.index[0]), len(group), areas.decimal(group["area"].sum())]
     duplicates = list(frame.index[frame["id"].notna() & frame["id"].duplicated()])
     late = list(frame.index[dated & ~in_time])
     undated = list(frame.index[accepted & ~dated])
@@ -270,7 +271,7 @@ def _aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parc
 
 
 def _listing(table, rows, column) -> str:
-    shown = "、".join(table.cell(column, i) for i in rows[:10])
+    shown = "、".join(str(table.cell(column, i)) for i in rows[:10])
     return shown + (f" 等共 {len(rows)} 处" if len(rows) > 10 else "")
 
 

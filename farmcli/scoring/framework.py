@@ -15,9 +15,9 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from farmcli.cells import parse_number
-from farmcli.findings import LedgerError
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.cells import parse_number
+from farmcli.model.findings import LedgerError
+from farmcli.model.schema import Column, SheetSpec
 from farmcli.scoring import rules
 
 RULES = tuple(rules.RULES)
@@ -60,21 +60,12 @@ def default_framework() -> Framework:
     return framework_from_rows(list(csv.DictReader(io.StringIO(text))), DEFAULT_SOURCE)
 
 
-def framework_from_file(path: Path) -> Framework:
-    if not path.exists():
-        raise LedgerError(f"找不到评分框架文件 {path}。请检查 --framework 的路径。")
-    if path.suffix.lower() == ".csv":
-        try:
-            rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise LedgerError(f"评分框架文件 {path} 无法读取（{exc}）。请存为 UTF-8 编码的 CSV。") from exc
-        return framework_from_rows(rows, str(path))
-    from farmcli.ledger import open_workbook, read_table
-
-    book = open_workbook(path)
-    spec = FRAMEWORK_SHEET if book.find_sheet("评分框架") else SheetSpec(book.sheet_names[0], FRAMEWORK_SHEET.columns)
-    table, _ = read_table(book, spec)
-    return framework_from_rows([row for _, row in table.records()], str(path))
+def framework_from_csv(path: Path) -> Framework:
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise LedgerError(f"评分框架文件 {path} 无法读取（{exc}）。请存为 UTF-8 编码的 CSV。") from exc
+    return framework_from_rows(rows, str(path))
 
 
 def framework_from_rows(rows: list[dict], source: str) -> Framework:

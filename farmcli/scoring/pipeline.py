@@ -6,14 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from farmcli import cells
-from farmcli.findings import Finding, error, info
-from farmcli.ledger import Workbook, check_totals, read_table
-from farmcli.params import Param, load_param_file, resolve
-from farmcli.result import COUNT, MONEY, TEXT, Col, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
-from farmcli.scoring.framework import FRAMEWORK_SHEET, Framework, default_framework, framework_from_file, \
-    framework_from_rows
+from farmcli.model import cells
+from farmcli.model.findings import Finding, error, info
+from farmcli.model.params import Param, load_param_file, resolve
+from farmcli.model.table import Table, check_totals
+from farmcli.model.result import AREA, COUNT, MEASURE, MONEY, RATIO, Col, Measure, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
+from farmcli.scoring.framework import FRAMEWORK_SHEET, Framework, default_framework, framework_from_rows
 from farmcli.scoring.rules import Fund, ScoringInputs
 from farmcli.scoring.score import CLAIMS_SHEET, read_claims, score_performance
 
@@ -25,26 +24,31 @@ FUNDS_SHEET = SheetSpec("资金", key="资金来源", help="项目资金来源�
 # 设置 scalars the scoring rules read, with their kinds.
 SETTING_INPUTS = {"计划完成日期": "date", "实际完成日期": "date", "项目开始日期": "date", "质量达标面积(亩)": "area",
                   "计划成本(元)": "money", "实际成本(元)": "money", "成本超支不扣分": "bool", "满意度": "percent"}
-SHEETS = (CLAIMS_SHEET, FUNDS_SHEET)
+TEMPLATE_SHEETS = (CLAIMS_SHEET, FUNDS_SHEET)  # in every blank ledger; 评分框架 is for another county's framework
+SHEETS = TEMPLATE_SHEETS + (FRAMEWORK_SHEET,)  # what the settlement reads for the scoring table
+Read = tuple[Table | None, list[Finding]]  # a sheet as the reader gave it: its table (None if absent), its findings
 
 
 def scoring_parameters():
     return load_param_file("farmcli.scoring", "scoring.toml")
 
 
-def choose_framework(book: Workbook, framework_path: Path | None) -> Framework:
-    if framework_path is not None:
-        return framework_from_file(framework_path)
-    if book.find_sheet(FRAMEWORK_SHEET.name):
-        table, _ = read_table(book, FRAMEWORK_SHEET)
+def choose_framework(sheets: dict[str, Read], framework: Framework | None) -> Framework:
+    """`--framework` first, then a 评分框架 sheet in the ledger, then 附件2."""
+    if framework is not None:
+        return framework
+    table = sheets.get(FRAMEWORK_SHEET.name, (None, []))[0]
+    if table is not None:
         return framework_from_rows([row for _, row in table.records()], f"台账「{table.sheet}」表")
     return default_framework()
 
 
-def evaluate(book: Workbook, settings: dict, mapping: dict, totals: list[Total], year: int,
-             overrides: dict, framework_path: Path | None):
-    """(tables, totals, findings, parameters) of the scoring table; none without a 绩效 sheet."""
-    claims_table, findings = read_table(book, CLAIMS_SHEET)
+def evaluate(sheets: dict[str, Read], settings: dict, mapping: dict, totals: list[Total], year: int,
+             overrides: dict, framework: Framework | None):
+    """(tables, totals, findings, parameters) of the scoring table; none without a 绩效 sheet.
+    `sheets` holds what the reader made of SHEETS, by name."""
+    claims_table, findings = sheets[CLAIMS_SHEET.name]
+    findings = list(findings)
     if claims_table is None:
         note = info("PERF_NO_SHEET", "台账没有「绩效」表，未生成绩效评分表。需要时请按 `farmcli template` 的格式添加。")
         return [], [], [note], {}
@@ -54,8 +58,8 @@ def evaluate(book: Workbook, settings: dict, mapping: dict, totals: list[Total],
         return [], [], findings + [note], {}
     data = scoring_parameters()
     params: dict[str, Param] = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides)
-    framework = choose_framework(book, framework_path)
-    funds_table, found = read_table(book, FUNDS_SHEET)
+    framework = choose_framework(sheets, framework)
+    funds_table, found = sheets[FUNDS_SHEET.name]
     findings += found
     if funds_table is not None:
         findings += check_totals(funds_table)
@@ -98,13 +102,11 @@ def gather_inputs(funds: object, settings: dict, mapping: dict, totals: dict) ->
     return x, findings
 
 
-BASIC_COLUMNS = [Col("类别"), Col("项目"), Col("计划金额(元)", MONEY), Col("到位或支出金额(元)", MONEY), Col("数量", TEXT)]
+BASIC_COLUMNS = [Col("类别"), Col("项目"), Col("计划金额(元)", MONEY), Col("到位或支出金额(元)", MONEY), Col("数量", MEASURE)]
 
 
 def basic_data_table(x: ScoringInputs, mapping: dict, totals: dict) -> ResultTable:
     """附件1-style 基础数据表: where the money came from, where it went, what it achieved."""
-    from farmcli.outputs.values import show
-
     zero = Decimal(0)
     rows = [{"类别": "资金来源", "项目": f.source, "计划金额(元)": f.planned, "到位或支出金额(元)": f.arrived}
             for f in x.funds or []]
@@ -113,9 +115,9 @@ def basic_data_table(x: ScoringInputs, mapping: dict, totals: dict) -> ResultTab
     if mapping.get("spent") in totals:
         rows.append({"类别": "资金使用", "项目": mapping["spent"], "到位或支出金额(元)": totals[mapping["spent"]]})
     if mapping.get("units") in totals:
-        rows.append({"类别": "完成情况", "项目": mapping["units"], "数量": show(totals[mapping["units"]], COUNT)})
+        rows.append({"类别": "完成情况", "项目": mapping["units"], "数量": Measure(totals[mapping["units"]], COUNT)})
     if x.actual_output is not None:
-        rows.append({"类别": "完成情况", "项目": "实际产出", "数量": f"{show(x.actual_output, 'area')} {x.output_unit}"})
+        rows.append({"类别": "完成情况", "项目": "实际产出", "数量": Measure(x.actual_output, AREA, x.output_unit)})
     if x.planned_output:
-        rows.append({"类别": "完成情况", "项目": "完成比例", "数量": show(x.actual_output / x.planned_output, "ratio")})
+        rows.append({"类别": "完成情况", "项目": "完成比例", "数量": Measure(x.actual_output / x.planned_output, RATIO)})
     return ResultTable("基础数据表", BASIC_COLUMNS, rows)

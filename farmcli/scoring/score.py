@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from farmcli.cells import normalise_text
-from farmcli.findings import Finding, error, info, warning
-from farmcli.ledger import Table
-from farmcli.result import SCORE, TEXT, Col, ResultTable, Total
-from farmcli.schema import Column, SheetSpec
+from farmcli.model.cells import normalise_text
+from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.table import Table
+from farmcli.model.result import SCORE, TEXT, Col, ResultTable, Total
+from farmcli.model.schema import Column, SheetSpec
 from farmcli.scoring.framework import Framework
 from farmcli.scoring.rules import RULES, ScoringInputs
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from farmcli.findings import LedgerError
+from farmcli.model.findings import LedgerError
 
 MAX_UNCOMPRESSED = 4 * 1024**3  # the whole workbook, inflated
 MAX_RATIO = 200  # a part inflating more than this …

@@ -11,15 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from farmcli.cells import normalise_text
-from farmcli.findings import Finding, LedgerError, info, warning
-from farmcli.ledger import Workbook, check_totals, open_workbook, read_table
-from farmcli.names import name_key
-from farmcli.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
+from farmcli.model.cells import normalise_text
+from farmcli.model.findings import Finding, LedgerError, info, warning
+from farmcli.model.table import check_totals
+from farmcli.read.sheet import read_table
+from farmcli.read.workbook import Workbook, open_workbook
+from farmcli.model.names import name_key
+from farmcli.model.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
 from farmcli.policies import find_policy, policy_module
-from farmcli.progress import Progress
-from farmcli.result import Inputs, ResultTable, Total
-from farmcli.schema import ALIASES, SETTINGS
+from farmcli.model.progress import Progress
+from farmcli.model.result import Inputs, ResultTable, Total
+from farmcli.model.schema import ALIASES, SETTINGS
 from farmcli.scoring import pipeline as scoring
 
 # 设置 keys that are not parameters: the ledger's own description.
@@ -38,7 +40,7 @@ class Settlement:
     params: dict[str, Param]
     meta: dict[str, str] = field(default_factory=dict)
     as_of: dt.date | None = None
-    changes: object = None  # farmcli.changes.Changes once the outputs are written over an earlier run
+    changes: object = None  # farmcli.settlement.changes.Changes once the outputs are written over an earlier run
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
@@ -50,7 +52,7 @@ def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[F
     for i, row in table.records():
         if row["项目"] is None or row["值"] is None:
             continue  # a key left blank (as in the blank template) is not set: the default applies
-        settings[normalise_text(row["项目"])] = (row["值"], table.cell("值", i))
+        settings[normalise_text(row["项目"])] = (row["值"], str(table.cell("值", i)))
     return settings, findings
 
 
@@ -132,7 +134,8 @@ def settle_ledger(
     findings.extend(outcome.findings)
     tables, totals = list(outcome.tables), list(outcome.totals)
     perf_tables, perf_totals, found, perf_params = scoring.evaluate(
-        book, settings, getattr(module, "PERFORMANCE_INPUTS", {}), totals, year, overrides, framework)
+        {spec.name: read_table(book, spec) for spec in scoring.SHEETS}, settings,
+        getattr(module, "PERFORMANCE_INPUTS", {}), totals, year, overrides, read_framework(framework))
     findings.extend(found)
     tables += perf_tables
     totals += perf_totals
@@ -158,8 +161,8 @@ def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding
 
 def _formula_findings(path: Path) -> list[Finding]:
     """Formulas saved without their results read as blank: say so, cell by cell, never silently."""
-    from farmcli.findings import error
-    from farmcli.safety import uncached_formulas
+    from farmcli.model.findings import error
+    from farmcli.read.safety import uncached_formulas
 
     out = []
     for sheet, cells in uncached_formulas(path).items():
@@ -167,3 +170,20 @@ def _formula_findings(path: Path) -> list[Finding]:
         out.append(error("FORMULA_NO_VALUE", f"「{sheet}」表中有公式没有保存计算结果（{shown}），farmcli 只能读到空白。"
                          "请用 Excel 或 WPS 打开台账、保存一次后再运行。", f"{sheet}!{cells[0]}"))
     return out
+
+
+def read_framework(path: Path | None):
+    """The `--framework` file: a UTF-8 CSV, or a workbook whose 评分框架 sheet (else its first) holds it."""
+    from farmcli.model.schema import SheetSpec
+    from farmcli.scoring.framework import FRAMEWORK_SHEET, framework_from_csv, framework_from_rows
+
+    if path is None:
+        return None
+    if not path.exists():
+        raise LedgerError(f"找不到评分框架文件 {path}。请检查 --framework 的路径。")
+    if path.suffix.lower() == ".csv":
+        return framework_from_csv(path)
+    book = open_workbook(path)
+    spec = FRAMEWORK_SHEET if book.find_sheet(FRAMEWORK_SHEET.name) else SheetSpec(book.sheet_names[0], FRAMEWORK_SHEET.columns)
+    table, _ = read_table(book, spec)
+    return framework_from_rows([row for _, row in table.records()], str(path))

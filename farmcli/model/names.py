@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from farmcli.cells import normalise_text
+from farmcli.model.cells import normalise_text
 
 # The 55 minority nationalities, longest first so that 土家 wins over 土.
 _ETHNIC = sorted(
@@ -50,6 +50,21 @@ class NameIndex:
         if target in self.canonical:
             return target
         return None
+
+    @classmethod
+    def of(cls, values: list, aliases: dict[str, tuple[str, str]]) -> tuple[NameIndex, list[str | None]]:
+        """The known names among `values` (a table's name column), with 别名 applied, and each
+        value's key (None for a blank). `aliases`: alias key → (standard key, standard name)."""
+        index = cls(aliases={a: k for a, (k, _) in aliases.items()})
+        keys: list[str | None] = []
+        for value in values:
+            if value is None:
+                keys.append(None)
+                continue
+            key, display = aliases.get(name_key(value), (name_key(value), str(value)))
+            index.canonical.setdefault(key, display)
+            keys.append(key)
+        return index, keys
 
     def display(self, key: str) -> str:
         return self.canonical[key]

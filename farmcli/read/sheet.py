@@ -1,6 +1,5 @@
-"""Reading a ledger workbook into typed tables that remember where every value came from.
+"""Reading one ledger sheet into a `Table` whose values remember where they came from.
 
-`open_workbook` refuses what is not an .xlsx ledger (LedgerError, exit 2);
 `read_table` finds the header row, parses every cell and returns
 ``(table, findings)``. Nothing here raises for bad cell data.
 """
@@ -8,143 +7,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from farmcli import cells
-from farmcli.cells import column_letter, is_blank, normalise_text
-from farmcli.findings import Finding, LedgerError, error
-from farmcli.names import TOTAL_WORDS
-from farmcli.progress import BIG_SHEET, Progress
-from farmcli.safety import check_xlsx
-from farmcli.schema import Column, SheetSpec
+from farmcli.model import cells
+from farmcli.model.cells import column_letter, is_blank, normalise_text
+from farmcli.model.findings import Finding, LedgerError, error
+from farmcli.model.names import TOTAL_WORDS
+from farmcli.model.schema import Column, SheetSpec
+from farmcli.model.table import Table
+from farmcli.read.workbook import Workbook
 
 HEADER_SEARCH_ROWS = 50
-MAX_FILE_BYTES = 512 * 1024 * 1024
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-@dataclass
-class Workbook:
-    """The ledger's sheets as raw rows (lists of cell values, row 1 first)."""
-
-    path: Path
-    sheet_names: list[str]
-    _book: object = None
-    _cache: dict[str, list[list]] = field(default_factory=dict)
-    progress: Progress | None = None
-
-    def find_sheet(self, name: str) -> str | None:
-        """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
-        wanted = normalise_text(name)
-        for actual in self.sheet_names:
-            if normalise_text(actual) == wanted:
-                return actual
-        return None
-
-    def rows(self, sheet: str) -> list[list]:
-        if sheet not in self._cache:
-            try:
-                handle = self._book.get_sheet_by_name(sheet)
-                big = self.progress is not None and handle.total_height > BIG_SHEET
-                if big:
-                    self.progress(f"读取「{sheet}」", 0, None)
-                data = handle.to_python(skip_empty_area=False)
-                if big:
-                    self.progress(f"读取「{sheet}」", len(data), len(data))
-            except Exception as exc:  # calamine raises its own types for corrupt parts
-                raise LedgerError(
-                    f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
-                    f"请用 Excel 打开后另存为 .xlsx 再试。"
-                ) from exc
-            self._cache[sheet] = data
-        return self._cache[sheet]
-
-
-def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
-    if not path.exists():
-        raise LedgerError(f"找不到台账文件 {path}。请检查文件路径。")
-    if path.is_dir():
-        raise LedgerError(f"{path} 是文件夹，不是台账文件。请给出 .xlsx 文件的路径。")
-    size = path.stat().st_size
-    if size == 0:
-        raise LedgerError(f"台账文件 {path} 是空文件（0 字节）。请重新保存台账。")
-    if size > MAX_FILE_BYTES:
-        raise LedgerError(f"台账文件 {path} 大于 {MAX_FILE_BYTES // 2**20} MiB，拒绝读取。请拆分台账。")
-    with path.open("rb") as fh:
-        magic = fh.read(4)
-    if magic == _XLS_MAGIC:
-        raise LedgerError(
-            f"{path} 是旧版 .xls 文件或加密的工作簿。请在 Excel 中“另存为” Excel 工作簿（.xlsx，无密码）后再试。"
-        )
-    if magic[:2] != b"PK":
-        raise LedgerError(f"{path} 不是 Excel 工作簿（.xlsx）。请确认文件类型，或在 Excel 中另存为 .xlsx。")
-    check_xlsx(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-    except Exception as exc:
-        raise LedgerError(
-            f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
-        ) from exc
-    return Workbook(path=path, sheet_names=names, _book=book, progress=progress)
-
-
-@dataclass
-class Table:
-    """One ledger sheet, parsed: columns of typed values plus each row's line number."""
-
-    sheet: str
-    spec: SheetSpec
-    header_line: int = 0
-    letters: dict[str, str] = field(default_factory=dict)
-    units: dict[str, str] = field(default_factory=dict)
-    lines: list[int] = field(default_factory=list)
-    columns: dict[str, list] = field(default_factory=dict)
-    totals: list[tuple[int, str, dict]] = field(default_factory=list)  # (line, word, values)
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def has(self, column: str) -> bool:
-        return column in self.letters
-
-    def cell(self, column: str, i: int) -> str:
-        """`乡镇!C7` — the cell of row i in `column` (the row alone if the column is absent)."""
-        letter = self.letters.get(column)
-        return f"{self.sheet}!{letter}{self.lines[i]}" if letter else self.where(i)
-
-    def where(self, i: int) -> str:
-        return f"{self.sheet} 第{self.lines[i]}行"
-
-    def get(self, column: str, i: int):
-        values = self.columns.get(column)
-        return values[i] if values is not None else None
-
-    def unique_records(self, column: str, code: str, what: str, findings: list[Finding], keys: list | None = None):
-        """(index, row) of each row whose key (`keys[i]`, else the value in `column`) is first seen;
-        a repeated key is an error finding and its row is left out, a blank key is skipped (the
-        reader has reported it)."""
-        seen: dict[object, int] = {}
-        for i, row in self.records():
-            key = keys[i] if keys is not None else row[column]
-            if key is None:
-                continue
-            if key in seen:
-                findings.append(error(code, f"{what}“{row[column]}”重复出现（第{seen[key]}行已有），本行未计入结算。请合并为一行。",
-                                      self.cell(column, i)))
-                continue
-            seen[key] = self.lines[i]
-            yield i, row
-
-    def records(self):
-        """(index, {column: value}) for each data row, in ledger order."""
-        names = list(self.columns)
-        for i in range(len(self.lines)):
-            yield i, {name: self.columns[name][i] for name in names}
 
 
 def _match_header(row: list, spec: SheetSpec) -> dict[str, tuple[int, str]]:
@@ -296,25 +170,3 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
                     "KEY_MISSING", f"这一行有数据但缺少{spec.key}，未计入结算。请补上{spec.key}，或删除这一行。",
                     f"{sheet}!{column_letter(index)}{data[position] + 1}")))
     return table, [f for _, _, f in sorted(located, key=lambda x: (x[0], x[1]))]
-
-
-def check_totals(table: Table) -> list[Finding]:
-    """Compare each 合计/总计 row with farmcli's own sum of the data rows (小计 rows are
-    excluded from the data and not checked: their groups are not marked in a ledger)."""
-    findings = []
-    for line, word, values in table.totals:
-        if word == "小计":
-            continue
-        for col in table.spec.columns:
-            stated = values.get(col.name)
-            if not col.additive or not table.has(col.name) or not isinstance(stated, Decimal):
-                continue
-            own = sum((v for v in table.columns[col.name] if isinstance(v, Decimal)), Decimal(0))
-            if own != stated:
-                findings.append(error(
-                    "TOTAL_MISMATCH",
-                    f"{word}行的{col.name}为 {stated:,.2f}，而各行之和为 {own:,.2f}，相差 {stated - own:,.2f}。"
-                    f"请核对是否漏行、多行或{word}公式有误；farmcli 按各行计算。",
-                    f"{table.sheet}!{table.letters[col.name]}{line}",
-                ))
-    return findings

@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from farmcli.findings import Finding
-from farmcli.ledger import Table
-from farmcli.names import NameIndex, name_key
+from farmcli.model.findings import Finding
+from farmcli.model.names import NameIndex
+from farmcli.model.table import Table
 
 # Column kinds decide formatting: money #,##0.00 and 0.01 in JSON, ratio 0.00%, area 2 decimals.
 MONEY, AREA, RATIO, TEXT, COUNT, BOOL, DATE, SCORE = "money", "area", "ratio", "text", "count", "bool", "date", "score"
 NUMBER = "number"
+MEASURE = "measure"  # a column of `Measure`s
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure whose kind varies by row (基础数据表's 数量 column): the outputs format it."""
+
+    value: object
+    kind: str
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,17 +62,7 @@ class Inputs:
 
     def name_index(self, table: Table, column: str) -> tuple[NameIndex, list[str | None]]:
         """Known names from `column` of `table`, with 别名 applied; also each row's key."""
-        index = NameIndex(aliases={a: k for a, (k, _) in self.aliases.items()})
-        keys: list[str | None] = []
-        for value in table.columns[column]:
-            if value is None:
-                keys.append(None)
-                continue
-            key = name_key(value)
-            key, display = self.aliases.get(key, (key, str(value)))
-            index.canonical.setdefault(key, display)
-            keys.append(key)
-        return index, keys
+        return NameIndex.of(table.columns[column], self.aliases)
 
 
 @dataclass

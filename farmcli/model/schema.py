@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from farmcli.cells import normalise_text
+from farmcli.model.cells import normalise_text
 
 KIND_ZH = {
     "text": "文本", "number": "数字", "area": "面积（亩）", "money": "金额（元）",

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 
-from farmcli import cells
-from farmcli.findings import LedgerError
+from farmcli.model import cells
+from farmcli.model.findings import LedgerError
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from farmcli.outputs.workbook import FIXED_TIME, display_width
-from farmcli.params import load_policy_data
+from farmcli.outputs.values import FIXED_TIME, display_width
+from farmcli.model.params import load_policy_data
 from farmcli.policies import policy_module
-from farmcli.schema import ALIASES, KIND_ZH, SETTINGS
+from farmcli.model.schema import ALIASES, KIND_ZH, SETTINGS
 
 VALIDATED_ROWS = 5000
 
@@ -18,7 +18,7 @@ def write_template(policy_id: str, path: Path) -> None:
 
     data = load_policy_data(policy_id)
     from farmcli.scoring.pipeline import SETTING_INPUTS
-    from farmcli.scoring.pipeline import SHEETS as SCORING_SHEETS
+    from farmcli.scoring.pipeline import TEMPLATE_SHEETS as SCORING_SHEETS
 
     sheets = list(policy_module(policy_id).SHEETS) + list(SCORING_SHEETS)
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})

@@ -1,0 +1,122 @@
+"""Findings: everything a clerk must look at, and the one exception that stops a run.
+
+A finding is a structured value (the frictionless habit): severity, a registered code
+(`farmcli.model.codes`), a Chinese message, and where it is — sheet, row and column
+letter as fields, plus the `location` text built from them. A finding never stops the
+run (SPEC §1); `LedgerError` is reserved for exit code 2, where nothing can be settled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in the ledger: a cell (sheet, row, column letter), a row, a whole sheet,
+    or — for `--set` and parameters — no sheet at all, only a label."""
+
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    label: str = ""
+
+    def __str__(self) -> str:
+        if self.sheet and self.row and self.column:
+            return f"{self.sheet}!{self.column}{self.row}"
+        if self.sheet and self.row:
+            return f"{self.sheet} 第{self.row}行"
+        return self.sheet or self.label
+
+
+_CELL = re.compile(r"^(?P<sheet>.+)!(?P<column>[A-Z]{1,3})(?P<row>\d+)$")
+_ROW = re.compile(r"^(?P<sheet>.+) 第(?P<row>\d+)行$")
+
+
+def where(location: Where | str) -> Where:
+    """A `Where` from a location as policies write it: `乡镇!G2`, `乡镇 第7行`, `市` (a sheet),
+    or a label that is not in the ledger (`--set`, `参数 补助标准`)."""
+    if isinstance(location, Where):
+        return location
+    text = str(location or "")
+    match = _CELL.match(text)
+    if match:
+        return Where(match["sheet"], int(match["row"]), match["column"])
+    match = _ROW.match(text)
+    if match:
+        return Where(match["sheet"], int(match["row"]))
+    if not text or text.startswith("-") or " " in text:
+        return Where(label=text)
+    return Where(sheet=text)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    message: str
+    location: str = ""
+    citation: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # the column's letter
+
+    def as_dict(self) -> dict:
+        return {"severity": self.severity, "code": self.code, "message": self.message, "location": self.location,
+                "sheet": self.sheet, "row": self.row, "column": self.column, "citation": self.citation}
+
+
+def make(severity: str, code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:
+    at = where(location)
+    return Finding(severity, code, message, str(at), citation, at.sheet, at.row, at.column)
+
+
+def error(code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:
+    return make(ERROR, code, message, location, citation)
+
+
+def warning(code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:
+    return make(WARNING, code, message, location, citation)
+
+
+def info(code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:
+    return make(INFO, code, message, location, citation)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def count_by_severity(findings: list[Finding]) -> dict[str, int]:
+    """{error: n, warning: n, info: n} — the one place severities are counted."""
+    counts = dict.fromkeys(SEVERITY_ZH, 0)
+    for f in findings:
+        counts[f.severity] += 1
+    return counts
+
+
+def severity_summary(findings: list[Finding]) -> str:
+    """`错误 2 项，警告 1 项，提示 0 项` — as the terminal, workbook and report all show it."""
+    return "，".join(f"{SEVERITY_ZH[k]} {v} 项" for k, v in count_by_severity(findings).items())
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then info; stable within a severity (ledger order)."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+
+
+class FarmcliError(Exception):
+    """farmcli's own exception: a mistake the clerk (or the calling program) must fix.
+    The message is one complete Chinese sentence that says what and how."""
+
+
+class LedgerError(FarmcliError):
+    """Nothing can be settled (exit 2). The message names the file, sheet, column or
+    parameter and says how to fix it."""

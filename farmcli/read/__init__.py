@@ -1,0 +1,4 @@
+"""Read: the Excel adapter. Opens a ledger file and turns its sheets into `model.Table`s.
+
+May import: `farmcli.model` only.
+"""

@@ -1,0 +1,5 @@
+"""Settlement: the one path through the program — read the ledger, apply the policy and
+the scoring table, and hold the result (`Settlement`); compare two settlements' records.
+
+May import: `farmcli.model`, `farmcli.read`, `farmcli.policies`, `farmcli.scoring`.
+"""

@@ -1,0 +1,60 @@
+"""Layers read top-down: no module imports a layer after its own (SPEC §7, farmcli/__init__.py).
+
+read → model → policies, scoring → settlement → outputs → cli; `model` is the vocabulary all share.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "farmcli"
+# layer → the layers it may import (besides itself)
+ALLOWED = {
+    "model": set(),
+    "read": {"model"},
+    "policies": {"model"},
+    "scoring": {"model"},
+    "settlement": {"model", "read", "policies", "scoring"},
+    "outputs": {"model", "settlement", "policies", "scoring", "read"},
+    "api": {"model", "read", "policies", "scoring", "settlement", "outputs"},
+    "cli": {"model", "read", "policies", "scoring", "settlement", "outputs", "api"},
+    "docs": {"model", "policies", "outputs", "cli"},  # farmcli/docs.py: README sections generated from the code
+}
+
+
+def layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "farmcli":
+        return None
+    if len(parts) == 1:
+        return "api"  # the package itself: `farmcli.settle()` and friends
+    return {"__main__": "cli"}.get(parts[1], parts[1])
+
+
+def imports(path: Path) -> list[str]:
+    out = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out += [node.module] + [f"{node.module}.{a.name}" for a in node.names if node.module == "farmcli"]
+    return out
+
+
+def test_no_module_imports_a_later_layer():
+    wrong = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT.parent).with_suffix("")
+        mine = layer(".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts))
+        for name in imports(path):
+            theirs = layer(name)
+            if theirs and theirs != mine and theirs not in ALLOWED[mine] and name != "farmcli.__version__":
+                wrong.append(f"{rel} ({mine}) imports {name} ({theirs})")
+    assert wrong == []
+
+
+def test_every_folder_says_what_it_may_import():
+    for folder in ("model", "read", "policies", "scoring", "settlement", "outputs"):
+        doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text("utf-8"))) or ""
+        assert "May import" in doc, folder
