@@ -86,6 +86,7 @@ def test_human_summary_and_outputs_named(tmp_path):
     assert "补助金额(元)" in result.stdout and "12,778,760.00" in result.stdout
     assert "\x1b[" not in result.stdout  # no escape codes when not a terminal
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["taojiang-2022-2022年度结算.xlsx",
+                                                          "taojiang-2022-2022年度结算报告.docx",
                                                           "taojiang-2022-2022年度结算报告.md"]
 
 
