@@ -110,7 +110,7 @@ def test_exit_1_with_error_findings_still_writes(ledger, tmp_path):
     assert [f["code"] for f in doc["findings"] if f["severity"] == "error"] == ["OVERPAID"]
     assert doc["findings"][0]["location"] == "乡镇!G2"
     assert "1 项错误" in result.stderr
-    assert len([p for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")]) == 2
+    assert len([p for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")]) == 3  # workbook, Word report, Markdown report
 
 
 def test_hostile_text_is_written_as_text(ledger, tmp_path):

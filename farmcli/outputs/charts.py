@@ -92,7 +92,7 @@ def add_charts(w, s, placed: dict) -> None:
             native.add_series({
                 "name": ["图表", top, j], "categories": ["图表", top + 1, 0, last, 0],
                 "values": ["图表", top + 1, j, last, j],
-                "data_labels": {"value": True, "num_format": "0.0%" if kind == RATIO else "#,##0",
+                "data_labels": {"value": not chart.stacked,  # stacked zeros would clutter the bars "num_format": "0.0%" if kind == RATIO else "#,##0",
                                 "font": {"name": FONT, "size": 8}},
             })
         value_axis = {"num_format": "0%" if chart.series[0][1] == RATIO else "#,##0",
