@@ -175,8 +175,8 @@ def _widths(block: Block, page: int) -> list[int]:
     """Column widths in proportion to their longest text (long text wraps at 40 columns)."""
     from farmcli.outputs.sheetprint import display_width
 
-    need = [max(display_width(h) // 2 + 2, *(min(display_width(r[i].strip("*")), 40) + 2
-                                              for r in block.rows if i < len(r))) for i, h in enumerate(block.header)]
+    need = [max([display_width(h) // 2 + 2] + [min(display_width(r[i].strip("*")), 40) + 2
+                                               for r in block.rows if i < len(r)]) for i, h in enumerate(block.header)]
     return [int(page * n / sum(need)) for n in need]
 
 
