@@ -88,7 +88,7 @@ def settle(
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印一份 JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
 ) -> None:
-    """结算一个年度：写出结算工作簿和 Markdown 报告。"""
+    """结算一个年度：写出结算工作簿、Word 报告和 Markdown 报告。"""
     from farmcli.settlement.changes import describe
     from farmcli.model.findings import count_by_severity, has_errors
     from farmcli.outputs.jsonout import dumps, settlement_json
@@ -166,7 +166,8 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
     console.print("发现问题：" + severity_summary(findings))
     for f in [f for f in findings if f.severity != "info"][:10]:
         console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
-    console.print(f"结算工作簿：{outputs['workbook']}\n结算报告：{outputs['report']}", markup=False)
+    console.print(f"结算工作簿：{outputs['workbook']}\nWord 报告：{outputs['word']}\n结算报告：{outputs['report']}",
+                  markup=False)
 
 
 @app.command()

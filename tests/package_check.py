@@ -53,6 +53,7 @@ def check_package(path: Path) -> None:
         rels = {r.id: r for r in read_rels(z, book)}
         for rid in rids:
             assert rid in rels and rels[rid].kind() == "worksheet", f"sheet r:id {rid} is not a worksheet relationship"
+        assert len(root.findall(f"{MAIN}definedNames")) <= 1, "more than one <definedNames> (Excel refuses the file)"
         for name in root.iter(f"{MAIN}definedName"):
             local = name.get("localSheetId")
             assert local is None or int(local) < len(sheets), f"defined name {name.get('name')} → sheet {local}"

@@ -173,7 +173,8 @@ def test_bad_ledger(tmp_path, label, make, args, code, said):
         assert not [n for n in written if not n.startswith(".")]
     else:
         doc = json.loads(result.stdout)
-        assert sorted(n for n in written if not n.startswith(".")) == ["台账-2022年度结算.xlsx", "台账-2022年度结算报告.md"]
+        assert sorted(n for n in written if not n.startswith(".")) == [
+            "台账-2022年度结算.xlsx", "台账-2022年度结算报告.docx", "台账-2022年度结算报告.md"]
         if said:
             code_, location = said
             assert any(f["code"] == code_ and f["location"] == location for f in doc["findings"]), doc["findings"]

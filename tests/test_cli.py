@@ -54,7 +54,7 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     check_package(path)
     wb = openpyxl.load_workbook(path)
     # SPEC §3: the result sheets in front (结算总览 shown on opening), the ledger's own sheets behind.
-    assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "变更", "发现问题", "参数",
+    assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "图表", "变更", "发现问题", "参数",
                              "设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
     assert wb.active.title == "结算总览"
     # The ledger's own sheet, value for value (its parts are copied as saved).
@@ -72,7 +72,7 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     assert ws.cell(2, header.index("完成比例") + 1).number_format == "0.00%"
     assert ws.freeze_panes == "A2"
     params = {r[0]: r for r in wb["参数"].iter_rows(min_row=2, values_only=True)}
-    assert params["补助标准"][1] == "2,000.00" and "六(二)一)6" in params["补助标准"][5]
+    assert params["补助标准"][1] == 2000 and "六(二)一)6" in params["补助标准"][5]  # a number, not text
 
 
 def test_report_has_every_section(settled):
@@ -90,6 +90,7 @@ def test_human_summary_and_outputs_named(tmp_path):
     assert "补助金额(元)" in result.stdout and "12,778,760.00" in result.stdout
     assert "\x1b[" not in result.stdout  # no escape codes when not a terminal
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["taojiang-2022-2022年度结算.xlsx",
+                                                          "taojiang-2022-2022年度结算报告.docx",
                                                           "taojiang-2022-2022年度结算报告.md"]
 
 
@@ -113,7 +114,7 @@ def test_exit_1_with_error_findings_still_writes(ledger, tmp_path):
     assert [f["code"] for f in doc["findings"] if f["severity"] == "error"] == ["OVERPAID"]
     assert doc["findings"][0]["location"] == "乡镇!G2"
     assert "1 项错误" in result.stderr
-    assert len([p for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")]) == 2
+    assert len([p for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")]) == 3  # workbook, Word report, Markdown report
 
 
 def test_hostile_text_is_written_as_text(ledger, tmp_path):

@@ -9,7 +9,7 @@ from conftest import SAMPLE, run_cli
 from farmcli.outputs.package import read_record
 from package_check import check_package
 
-RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "变更", "发现问题", "参数"]
+RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "图表", "变更", "发现问题", "参数"]
 LEDGER = ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
 
 

@@ -39,7 +39,9 @@ def rewrite_book(text: str, front: list[dict], front_names: list[str], drop: set
     names added, the ledger's re-pointed (`moved`: old sheet index → new; absent = dropped), and
     the view opening on the first sheet."""
     p = _prefix(text)
-    rel = re.search(rf'xmlns:(\w+)="{re.escape(OFFICE_REL)}"', text)
+    # Only a declaration on the root reaches the new <sheet>s (openpyxl declares it on each sheet).
+    root = re.search(rf"<{p}workbook\b[^>]*>", text)
+    rel = re.search(rf'xmlns:(\w+)="{re.escape(OFFICE_REL)}"', root.group(0)) if root else None
     r = rel.group(1) if rel else "r"
     declare = "" if rel else f' xmlns:r="{OFFICE_REL}"'
     new = "".join(f'<{p}sheet name="{esc(s["name"])}" sheetId="{s["sheetId"]}"'
@@ -63,6 +65,9 @@ def _attr(element: str, name: str) -> str | None:
 
 
 def _names(text: str, p: str, front: list[str], drop: set[str], moved: dict[int, int]) -> str:
+    # An empty <definedNames/> (openpyxl writes one) is no block to fill: remove it, so the
+    # names below go into exactly one <definedNames> (two make the workbook invalid).
+    text = re.sub(rf"<{p}definedNames\b[^>]*/>", "", text)
     block = re.search(rf"(<{p}definedNames\b[^>]*>)(.*?)(</{p}definedNames>)", text, re.S)
     ledger = re.findall(rf"<{p}definedName\b[^>]*?(?:/>|>.*?</{p}definedName>)", block.group(2), re.S) if block else []
     kept = []

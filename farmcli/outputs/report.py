@@ -41,6 +41,7 @@ def render_report(s: Settlement, outputs: dict[str, str]) -> str:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.filters["show"] = show
     env.filters["cell"] = _cell
+    env.filters["filename"] = lambda path: Path(path).name  # the outputs sit side by side: name, not path
     template = env.get_template(f"{s.policy.id}.md.j2")
     return template.render(
         s=s, tables={t.name: t for t in s.tables}, totals={t.name: t for t in s.totals},

@@ -13,13 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
-from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, Measure, ResultTable
-from farmcli.outputs.values import FIXED_TIME, display_width, show
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
+from farmcli.model.result import COUNT, MONEY, Col, Measure, ResultTable
+from farmcli.outputs import paper
+from farmcli.outputs.charts import add_charts
+from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, page_setup, row_height, shown_text, widths_for
+from farmcli.outputs.values import FIXED_TIME, show
 from farmcli.settlement.build import Settlement
-
-NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00", DATE: "yyyy-mm-dd"}
-MAX_WIDTH = 60
 
 
 class _Writer:
@@ -31,17 +31,15 @@ class _Writer:
             "constant_memory": True, "default_date_format": "yyyy-mm-dd",
         })
         self.book.set_properties({"created": FIXED_TIME, "author": "farmcli", "comments": "farmcli 生成"})
-        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                            "valign": "vcenter"})
-        self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
-        self.bold = {k: self.book.add_format({"num_format": f, "bold": True}) for k, f in NUMBER_FORMATS.items()}
-        self.bold_text = self.book.add_format({"bold": True})
-        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        self.paper = Formats(self.book)  # result sheets: borders, wrapping, Chinese font
 
     def cell(self, ws, r: int, c: int, value, kind: str = "text", bold: bool = False) -> str:
         """Write one typed value; returns the text it shows, for column widths."""
-        fmt = (self.bold if bold else self.formats).get(kind) or (self.bold_text if bold else None)
+        if isinstance(value, Typed):
+            value, kind = value.value, value.kind
+        fmt = self.paper.of(kind, bold)
         if value is None or value == "":
+            ws.write_blank(r, c, None, fmt)
             return ""
         if isinstance(value, bool):
             ws.write_string(r, c, "是" if value else "否", fmt)
@@ -51,38 +49,49 @@ class _Writer:
             return f"{float(value):,.2f}"
         if isinstance(value, (dt.datetime, dt.date)):
             moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
-            ws.write_datetime(r, c, moment, self.date)
+            ws.write_datetime(r, c, moment, self.paper.of("date", bold))
             return "2022-11-30"
         text = show(value) if isinstance(value, Measure) else str(value)
         ws.write_string(r, c, text, fmt)
         return text
 
-    def table(self, name: str, columns: list[Col], rows: list[dict], total: dict | None = None) -> None:
+    def table(self, name: str, columns: list[Col], rows: list[dict], total: dict | None = None,
+              title: str = ""):
+        """A result sheet, laid out for A4 (see sheetprint). Returns the worksheet, for charts."""
         ws = self.book.add_worksheet(name)
-        widths = [display_width(c.name) for c in columns]
-        for c, col in enumerate(columns):
-            ws.write_string(0, c, col.name, self.header)
         body = rows + ([total] if total else [])
+        natural = [max([0] + [display_width(shown_text(row.get(col.name))) for row in body]) for col in columns]
+        widths = widths_for([c.name for c in columns], natural)
+        # constant-memory mode: column widths before the first row is written
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        page_setup(ws, title or name, widths)
+        ws.set_row(0, row_height([c.name for c in columns], widths))
+        for c, col in enumerate(columns):
+            ws.write_string(0, c, col.name, self.paper.header)
         for r, row in enumerate(body, start=1):
             bold = total is not None and r == len(body)
+            # wrapped text: the height set before the row's cells (constant-memory mode)
+            ws.set_row(r, row_height([shown_text(row.get(c.name)) for c in columns], widths))
             for c, col in enumerate(columns):
-                shown = self.cell(ws, r, c, row.get(col.name), col.kind, bold)
-                widths[c] = max(widths[c], display_width(shown))
-        for c, width in enumerate(widths):
-            ws.set_column(c, c, min(width + 2, MAX_WIDTH))
+                self.cell(ws, r, c, row.get(col.name), col.kind, bold)
         ws.freeze_panes(1, 0)
         if body:
             ws.autofilter(0, 0, len(body), len(columns) - 1)
+        return ws
 
-    def score_sheet(self, table: ResultTable, claimed_grade: str, audited_grade: str, name: str | None = None) -> None:
+    def score_sheet(self, table: ResultTable, claimed_grade: str, audited_grade: str, title: str = "", name: str | None = None) -> None:
         """绩效评分 laid out like 附件2: 一级/二级/三级 and 指标内容 merged over their items."""
         book = self.book
         ws = book.add_worksheet(name or table.name)
-        wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1})
-        score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1})
-        bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00"})
+        font = {"font_name": FONT, "font_size": SIZE}
+        wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1, **font})
+        score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1, **font})
+        bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00", **font})
         headers = ["一级指标", "二级指标", "三级指标", "指标内容", "指标说明", "分值", "自评得分", "审核得分", "依据或公式"]
-        ws.write_row(0, 0, headers, self.header)
+        widths = (10, 12, 14, 30, 44, 7, 9, 9, 50)
+        page_setup(ws, title or table.name, list(widths))
+        ws.write_row(0, 0, headers, self.paper.header)
         rows = table.rows
         cells: dict[tuple[int, int], object] = {}
         for r, row in enumerate(rows, start=1):
@@ -105,7 +114,6 @@ class _Writer:
                 cells.update({(r + 1, c): None for r in range(first + 1, last + 1)})
                 if last > first:
                     merges.append([first + 1, c, last + 1, c])
-        widths = (10, 12, 14, 30, 44, 7, 9, 9, 50)
         heights = _row_heights(cells, merges, widths)
         current = None
         for (r, c) in sorted(cells):
@@ -217,7 +225,7 @@ def result_sheet_names(s: Settlement, earlier: bool) -> tuple[dict[str, str], li
     an earlier farmcli settlement loses its earlier result sheets (plain or suffixed), and the new
     ones take their plain names; in any other ledger a sheet named like a result sheet keeps its
     name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
-    wanted = ["结算总览", *(t.name for t in s.tables), "变更", "发现问题", "参数"]
+    wanted = ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]
     ledger = list(s.book.sheet_names)
     if earlier:
         old = {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
@@ -243,36 +251,61 @@ def _suffixed(name: str, number: int) -> str:
 
 
 def _write_results(w: _Writer, s: Settlement, names: dict[str, str]) -> None:
-    w.table(names["结算总览"], [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
+    overview = w.table(names["结算总览"], OVERVIEW_COLUMNS, _overview_rows(s), title=paper.title(s, "结算总览"))
+    overview.activate()  # the clerk sees the results first
     totals = {t.name: t.value for t in s.totals}
+    placed = {}
     for table in s.tables:
         if table.name == "绩效评分":
-            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""), names[table.name])
+            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""), paper.title(s, table.name),
+                          names[table.name])
         else:
-            w.table(names[table.name], table.columns, table.rows, table.total)
+            printed = paper.print_table(s.policy.id, table)
+            w.table(names[table.name], printed.columns, printed.rows, printed.total, paper.title(s, table.name))
+            placed[table.name] = printed
+    add_charts(w, s, placed, names["图表"])
     if s.changes is not None:
-        w.table(names["变更"], CHANGE_COLUMNS, change_rows(s))
-    w.table(names["发现问题"], FINDING_COLUMNS, finding_rows(s))
-    w.table(names["参数"], PARAM_COLUMNS, param_rows(s))
+        w.table(names["变更"], CHANGE_COLUMNS, change_rows(s), title=paper.title(s, "变更"))
+    w.table(names["发现问题"], FINDING_COLUMNS, finding_rows(s), title=paper.title(s, "发现问题"))
+    w.table(names["参数"], PARAM_COLUMNS, _typed_params(s), title=paper.title(s, "参数"))
 
 
 def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> None:
-    """Ledgers whose parts cannot be kept: their sheets copied as values, then the results."""
+    """Ledgers whose parts cannot be kept (.xls, .ods): the results in front, then the ledger's
+    sheets copied as values (a sheet named like a result sheet is copied as 原<name>)."""
     w = _Writer(path)
-    result_names = {t.name for t in s.tables} | set(RESERVED)
+    names = {n: n for n in ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]}
+    _write_results(w, s, names)
     for sheet in s.book.sheet_names:
-        # A ledger that is itself an earlier output keeps its old results under another name.
-        copy_name = sheet if sheet not in result_names else f"原{sheet}"[:31]
+        copy_name = sheet if sheet not in names else f"原{sheet}"[:31]
         w.copy_sheet(copy_name, s.book.rows(sheet), progress)
-    _write_results(w, s, {n: n for n in ["结算总览", *(t.name for t in s.tables), *RESERVED]})
     w.book.close()
+
+
+def _typed_params(s: Settlement) -> list[dict]:
+    """参数 with values as numbers (formatted), not as text."""
+    from farmcli.outputs.values import param_kind
+
+    rows = param_rows(s)
+    for row, p in zip(rows, s.params.values()):
+        kind = param_kind(p.type)
+        if isinstance(p.value, (Decimal, int, dt.date)) and not isinstance(p.value, bool):
+            row["值"] = Typed(p.value, "number" if kind == "number" else kind)
+    return rows
+
+
+OVERVIEW_COLUMNS = [Col("项目"), Col("值"), Col("大写金额"), Col("依据")]
 
 
 def _overview_rows(s: Settlement) -> list[dict]:
     rows = [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
-            {"项目": "年度", "值": str(s.year)}, {"项目": "台账文件", "值": s.ledger.name}]
+            {"项目": "年度", "值": Typed(s.year, "number")}, {"项目": "台账文件", "值": s.ledger.name}]
     rows += [{"项目": k, "值": v} for k, v in s.meta.items() if k not in ("政策", "年度")]
-    rows += [{"项目": t.name, "值": show(t.value, t.kind)} for t in s.totals]
+    spelled = {name: (label, text) for name, _, label, text in paper.total_amounts(s)}
+    for t in s.totals:
+        label, text = spelled.get(t.name, ("", ""))
+        rows.append({"项目": t.name, "值": Typed(t.value, t.kind),
+                     "大写金额": f"{label}：{text}" if label == paper.RECOVER_DAXIE else text})
     rows.append({"项目": "发现问题", "值": severity_summary(s.findings)})
     return rows
 

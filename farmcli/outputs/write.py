@@ -15,6 +15,7 @@ from farmcli.model.findings import LedgerError
 from farmcli.outputs.atomic import write_atomically
 from farmcli.outputs.jsonout import dumps, settlement_json
 from farmcli.outputs.report import write_report
+from farmcli.outputs.word import write_word
 from farmcli.outputs.workbook import write_workbook
 from farmcli.model.progress import Progress
 from farmcli.settlement.build import Settlement
@@ -26,7 +27,7 @@ DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overl
 def output_paths(folder: Path, ledger: Path, year: int) -> dict[str, Path]:
     # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
     stem = f"{ledger.stem}-{year}年度结算"
-    return {"workbook": folder / f"{stem}.xlsx", "report": folder / f"{stem}报告.md",
+    return {"workbook": folder / f"{stem}.xlsx", "word": folder / f"{stem}报告.docx", "report": folder / f"{stem}报告.md",
             "sidecar": folder / f".{stem}.farmcli.json"}
 
 
@@ -67,7 +68,7 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
     since the settlement found in `folder`; `s` itself is never changed."""
     prepare_folder(folder)
     paths = output_paths(folder, s.ledger, s.year)
-    outputs = {"workbook": str(paths["workbook"]), "report": str(paths["report"])}
+    outputs = {"workbook": str(paths["workbook"]), "word": str(paths["word"]), "report": str(paths["report"])}
     try:
         with folder_lock(folder, lock_wait):
             current = settlement_json(s, outputs)
@@ -76,6 +77,7 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
             write_atomically({
                 paths["workbook"]: lambda p: write_workbook(s, p, progress, record=dumps(record).encode("utf-8")),
+                paths["word"]: lambda p: write_word(s, outputs, p),
                 paths["report"]: lambda p: write_report(s, outputs, p),
                 paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })

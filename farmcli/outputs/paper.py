@@ -1,0 +1,125 @@
+"""What the printed outputs (workbook result sheets, Word report) add to a result table:
+a 合计 row where the policy gives none, and 大写金额 beside every amount to pay or recover.
+
+These are presentation only: the JSON, the DataFrames and the policies are not changed.
+Which columns and totals are amounts to pay or recover is data here, per policy, so an
+auditor can read the list (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from farmcli.outputs.daxie import daxie
+from farmcli.model.result import MONEY, TEXT, Col, ResultTable
+
+# (policy, table) → money columns that are amounts to pay (or, in RECOVER, to recover).
+PAY_COLUMNS = {
+    ("taojiang", "乡镇汇总"): ("待拨付(元)",),
+    ("taojiang", "拨付计划"): ("金额(元)",),
+    ("jinning", "项目激励"): ("应拨乡镇(元)", "应拨建设单位(元)"),
+    ("jinning", "乡镇汇总"): ("应拨(元)",),
+    ("jinning", "建设单位汇总"): ("应拨(元)",),
+    ("jinning", "村组分配"): ("建议分配(元)",),
+    ("anhui-assessment", "缺口市考核"): ("经济补偿(元)",),
+    ("anhui-assessment", "超额市奖励"): ("经济奖励(元)",),
+    ("anhui-incentive", "乡镇推荐"): ("激励金额(元)",),
+    ("jiangsu-fund", "项目结算"): ("应收回(元)",),
+}
+# policy → settlement totals that are amounts to pay or recover.
+PAY_TOTALS = {
+    "taojiang": ("补助金额(元)", "待拨付(元)"),
+    "jinning": ("乡镇激励合计(元)", "建设单位激励合计(元)", "应拨合计(元)"),
+    "anhui-assessment": ("经济补偿合计(元)", "上缴中央(元)", "经济奖励合计(元)"),
+    "anhui-incentive": ("激励金额合计(元)",),
+    "jiangsu-fund": ("应收回合计(元)",),
+}
+RECOVER = ("应收回",)
+SUBTOTAL_LABELS = ("合计", "小计", "总计", "累计")
+DAXIE, RECOVER_DAXIE = "大写金额", "应收回大写"
+
+
+@dataclass
+class PrintTable:
+    name: str
+    columns: list[Col]
+    rows: list[dict]
+    total: dict | None
+    money_columns: dict[str, str]  # 大写 column → the money column it spells out
+
+
+def is_recover(column: str) -> bool:
+    return column.startswith(RECOVER)
+
+
+def spelled(amount: Decimal | None, recover: bool = False) -> str:
+    """大写金额 of an amount to pay; a negative one is to be recovered and says so."""
+    if amount is None:
+        return ""
+    if amount < 0 and not recover:
+        return f"（应收回）{daxie(-amount)}"
+    if amount < 0:
+        return f"（应退还）{daxie(-amount)}"
+    return daxie(amount)
+
+
+def with_total(table: ResultTable) -> dict | None:
+    """The table's 合计 row, or one summing its money columns when the policy gives none
+    (sums of the rounded figures, SPEC §1). None for tables with their own 小计 rows."""
+    if table.total is not None:
+        return table.total
+    money = [c.name for c in table.columns if c.kind == MONEY]
+    text = [c.name for c in table.columns if c.kind == TEXT]
+    if not money or not table.rows or not text:
+        return None
+    if any(str(r.get(c) or "").replace(" ", "").startswith(SUBTOTAL_LABELS) for r in table.rows for c in text):
+        return None
+    total: dict = {text[0]: "合计"}
+    for name in money:
+        values = [r[name] for r in table.rows if isinstance(r.get(name), Decimal)]
+        total[name] = sum(values, Decimal("0.00")) if values else None
+    return total
+
+
+def print_table(policy: str, table: ResultTable) -> PrintTable:
+    """The table as printed: 合计 row added, a 大写 column after every amount to pay or recover."""
+    pay = [c for c in PAY_COLUMNS.get((policy, table.name), ()) if any(col.name == c for col in table.columns)]
+    total = with_total(table)
+    columns: list[Col] = []
+    spelled_of: dict[str, str] = {}
+    for col in table.columns:
+        columns.append(col)
+        if col.name in pay:
+            label = RECOVER_DAXIE if is_recover(col.name) else DAXIE
+            if len(pay) > 1:
+                label = col.name.removesuffix("(元)") + ("大写" if is_recover(col.name) else "大写金额")
+            columns.append(Col(label))
+            spelled_of[label] = col.name
+
+    def add(row: dict) -> dict:
+        extra = {label: spelled(row.get(money), is_recover(money)) for label, money in spelled_of.items()}
+        return {**row, **extra}
+
+    return PrintTable(table.name, columns, [add(r) for r in table.rows], add(total) if total else None, spelled_of)
+
+
+def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
+    """(total, amount, 大写 label, 大写金额) for every settlement total to pay or recover."""
+    wanted = PAY_TOTALS.get(s.policy.id, ())
+    out = []
+    for t in s.totals:
+        if t.name not in wanted or not isinstance(t.value, Decimal):
+            continue
+        if is_recover(t.name):
+            out.append((t.name, t.value, RECOVER_DAXIE, spelled(t.value, recover=True)))
+        elif t.value < 0:  # paid more than due: the difference is to be recovered
+            out.append((t.name, t.value, RECOVER_DAXIE, daxie(-t.value)))
+        else:
+            out.append((t.name, t.value, DAXIE, daxie(t.value)))
+    return out
+
+
+def title(s, name: str) -> str:
+    """地区 + 年度 + table name, e.g. 桃江县2022年度乡镇汇总."""
+    return f"{s.meta.get('地区', '')}{s.year}年度{name}"

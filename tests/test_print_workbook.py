@@ -1,0 +1,160 @@
+"""The result sheets on paper (SPEC §6): A4, one page wide, title, page numbers, borders and a
+Chinese font, numbers as numbers, 合计 rows, 大写金额 beside amounts to pay or recover, charts."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from farmcli.outputs.daxie import daxie
+from farmcli.outputs.write import write_settlement
+from farmcli.settlement.build import settle_ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = {"taojiang": ("taojiang-2022", 2022), "jinning": ("jinning-2023", 2023),
+           "anhui-assessment": ("anhui-assessment-2025", 2025), "anhui-incentive": ("anhui-incentive-2024", 2024),
+           "jiangsu-fund": ("jiangsu-fund-2024", 2024)}
+LEDGER_SHEETS = {"设置", "乡镇", "拨付明细", "资金", "绩效", "别名", "图斑"}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    out = {}
+    for policy, (stem, year) in SAMPLES.items():
+        s = settle_ledger(ROOT / "sample_data" / f"{stem}.xlsx", year)
+        paths, _ = write_settlement(s, tmp_path_factory.mktemp(policy))
+        out[policy] = (s, Path(paths["workbook"]))
+    return out
+
+
+def result_sheets(s, wb):
+    ledger = set(s.book.sheet_names)
+    return [ws for ws in wb.worksheets if ws.title not in ledger]
+
+
+def rows_of(ws) -> list[dict]:
+    values = list(ws.iter_rows(values_only=True))
+    return [dict(zip(values[0], r)) for r in values[1:]]
+
+
+@pytest.mark.parametrize("policy", SAMPLES)
+def test_every_result_sheet_is_set_up_for_a4(books, policy):
+    s, path = books[policy]
+    wb = openpyxl.load_workbook(path)
+    region = s.meta["地区"]
+    results = result_sheets(s, wb)
+    assert {ws.title for ws in results} >= {"结算总览", "发现问题", "参数"} | {t.name for t in s.tables}
+    for ws in results:
+        assert ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title  # 1 is the default
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert f"{region}{s.year}年度{ws.title}" in ws.oddHeader.center.text, ws.title
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
+        if ws.title != "图表":
+            assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+            head = ws.cell(1, 1)
+            assert head.font.name == "宋体" and head.border.left.style == "thin", ws.title
+    assert wb.active.title == "结算总览"
+
+
+def test_wide_tables_print_landscape_and_long_text_wraps(books):
+    s, path = books["taojiang"]
+    wb = openpyxl.load_workbook(path)
+    assert wb["乡镇汇总"].page_setup.orientation == "landscape"
+    assert wb["参数"].page_setup.orientation == "portrait"
+    ws = wb["发现问题"]
+    header = [c.value for c in ws[1]]
+    col = header.index("说明") + 1
+    assert ws.cell(2, col).alignment.wrap_text
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width < 30
+    long_row = max(range(2, ws.max_row + 1), key=lambda r: len(str(ws.cell(r, col).value or "")))
+    assert ws.row_dimensions[long_row].height > 15  # tall enough for the wrapped lines
+
+
+def test_overview_and_parameters_store_numbers(books):
+    s, path = books["taojiang"]
+    wb = openpyxl.load_workbook(path)
+    overview = {r["项目"]: r for r in rows_of(wb["结算总览"])}
+    assert overview["补助金额(元)"]["值"] == 12778760
+    assert wb["结算总览"].cell(list(overview).index("补助金额(元)") + 2, 2).number_format == "#,##0.00"
+    assert overview["补助金额(元)"]["大写金额"] == "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整"
+    assert overview["待拨付(元)"]["大写金额"] == daxie(Decimal("971522.00"))
+    assert overview["完成比例"]["值"] == pytest.approx(0.92599710, abs=1e-8)
+    assert overview["年度"]["值"] == 2022
+    assert overview["合同金额(元)"]["大写金额"] is None  # not an amount to pay
+    params = {r["参数"]: r for r in rows_of(wb["参数"])}
+    assert params["首笔拨付比例"]["值"] == pytest.approx(0.3)
+
+
+def test_payment_lines_carry_their_daxie_and_a_total(books):
+    s, path = books["taojiang"]
+    ws = openpyxl.load_workbook(path)["拨付计划"]
+    rows = rows_of(ws)
+    header = [c.value for c in ws[1]]
+    assert header.index("大写金额") == header.index("金额(元)") + 1
+    assert rows[0]["金额(元)"] == 100800 and rows[0]["大写金额"] == "壹拾万零捌佰元整"
+    total = rows[-1]
+    assert total["乡镇名称"] == "合计" and total["金额(元)"] == 12778760
+    assert total["大写金额"] == "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整"
+    assert ws.cell(ws.max_row, 1).font.b
+
+
+@pytest.mark.parametrize("policy, table, money, label", [
+    ("anhui-assessment", "缺口市考核", "经济补偿(元)", "大写金额"),
+    ("anhui-assessment", "超额市奖励", "经济奖励(元)", "大写金额"),
+    ("anhui-incentive", "乡镇推荐", "激励金额(元)", "大写金额"),
+    ("jiangsu-fund", "项目结算", "应收回(元)", "应收回大写"),
+    ("jinning", "项目激励", "应拨乡镇(元)", "应拨乡镇大写金额"),
+    ("jinning", "乡镇汇总", "应拨(元)", "大写金额"),
+])
+def test_money_tables_get_a_total_and_daxie(books, policy, table, money, label):
+    s, path = books[policy]
+    rows = rows_of(openpyxl.load_workbook(path)[table])
+    data, total = rows[:-1], rows[-1]
+    assert "合计" in total.values()
+    exact = sum(Decimal(str(r[money])) for r in data if r[money] is not None)
+    assert Decimal(str(total[money])).quantize(Decimal("0.01")) == exact.quantize(Decimal("0.01"))
+    assert total[label] == daxie(exact)
+    for r in data:
+        if r[money] is not None:
+            assert r[label] == daxie(Decimal(str(r[money])))
+    # the JSON's tables are unchanged: no 合计 row was added to the settlement itself
+    own = next(t for t in s.tables if t.name == table)
+    assert len(own.rows) == len(data) and all("大写金额" not in r for r in own.rows)
+
+
+def test_recovery_total_is_labelled(books):
+    s, path = books["jiangsu-fund"]
+    overview = {r["项目"]: r for r in rows_of(openpyxl.load_workbook(path)["结算总览"])}
+    recover = next(t.value for t in s.totals if t.name == "应收回合计(元)")
+    assert overview["应收回合计(元)"]["大写金额"] == f"应收回大写：{daxie(recover)}"
+
+
+@pytest.mark.parametrize("policy, title, sheet", [
+    ("taojiang", "各乡镇完成比例", "完成比例"), ("jinning", "各乡镇（街道）激励金额", "乡镇激励(元)"),
+    ("jiangsu-fund", "各状态项目资金", "应收回(元)"), ("anhui-assessment", "经济补偿", "经济补偿(元)"),
+    ("anhui-incentive", "推荐乡镇激励金额", "激励金额(元)"),
+])
+def test_native_chart_reads_the_chart_sheet(books, policy, title, sheet):
+    _, path = books[policy]
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if re.match(r"xl/charts/chart\d+\.xml", n)]
+    assert any(title in c and "图表!" in c for c in charts)
+    ws = openpyxl.load_workbook(path)["图表"]
+    assert sheet in [c.value for c in ws[1]]
+
+
+def test_workbook_is_the_same_on_every_run(books, tmp_path):
+    s, path = books["jiangsu-fund"]
+    again = Path(write_settlement(settle_ledger(ROOT / "sample_data" / "jiangsu-fund-2024.xlsx", 2024),
+                                  tmp_path)[0]["workbook"])
+    with zipfile.ZipFile(path) as a, zipfile.ZipFile(again) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for name in a.namelist():
+            if "chart" in name or "worksheets" in name:
+                assert a.read(name) == b.read(name), name

@@ -1,0 +1,115 @@
+"""The Word report (.docx): what the bureau files and prints (SPEC §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import SAMPLE, run_cli
+from farmcli.outputs.daxie import daxie
+from farmcli.outputs.word import chinese_date, report_date
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def settled(tmp_path_factory):
+    import os
+
+    out = tmp_path_factory.mktemp("word")
+    os.environ["FARMCLI_REPORT_DATE"] = "2023-07-08"
+    try:
+        r = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--json")
+    finally:
+        del os.environ["FARMCLI_REPORT_DATE"]
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout), out
+
+
+def text_of(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_word_report_is_an_output_named_like_the_others(settled):
+    doc, out = settled
+    word = Path(doc["outputs"]["word"])
+    assert word == out / "taojiang-2022-2022年度结算报告.docx" and word.exists()
+    assert list(doc["outputs"]) == ["workbook", "word", "report"]
+    report = (out / "taojiang-2022-2022年度结算报告.md").read_text(encoding="utf-8")
+    assert report.startswith("# 桃江县2022年度恢复耕地以奖代补结算报告")
+    assert str(out) not in report  # outputs named by file name, not by absolute path
+    assert "结算工作簿：taojiang-2022-2022年度结算.xlsx；Word 报告：taojiang-2022-2022年度结算报告.docx" in report
+
+
+def test_title_unit_date_and_signatures(settled):
+    doc, _ = settled
+    d = docx.Document(doc["outputs"]["word"])
+    lines = [p.text for p in d.paragraphs]
+    assert lines[0] == "桃江县2022年度恢复耕地以奖代补结算报告"
+    assert lines[1] == "编制单位：桃江县自然资源局" and lines[2] == "编制日期：2023年7月8日"
+    signature = next(t for t in lines if t.startswith("编制人"))
+    assert "审核人" in signature and "负责人" in signature and "____" in signature
+
+
+def test_same_sections_as_the_markdown_report_and_totals_in_words(settled):
+    doc, out = settled
+    d = docx.Document(doc["outputs"]["word"])
+    text = text_of(d)
+    report = (out / "taojiang-2022-2022年度结算报告.md").read_text(encoding="utf-8")
+    for heading in [line[3:] for line in report.splitlines() if line.startswith("## ")]:
+        assert heading in [p.text for p in d.paragraphs], heading
+    assert "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整" in text  # 补助金额 12,778,760.00
+    assert daxie(Decimal(str(doc["totals"]["待拨付(元)"]))) in text  # 971,522.00
+    # 拨付计划 has no 合计 in the policy: the Word table gets one
+    plan = next(t for t in d.tables if t.rows[0].cells[0].text == "乡镇名称" and t.rows[0].cells[1].text == "批次")
+    assert plan.rows[-1].cells[0].text == "合计" and plan.rows[-1].cells[-1].text == "12,778,760.00"
+
+
+def test_a4_page_numbers_and_chinese_font(settled):
+    doc, _ = settled
+    d = docx.Document(doc["outputs"]["word"])
+    for section in d.sections:
+        assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}
+    footer = d.sections[0].footer.paragraphs[0]._p.xml
+    assert " PAGE " in footer and " NUMPAGES " in footer and "第 " in footer
+    assert any(s.orientation == 1 for s in d.sections)  # the wide 乡镇汇总 table on a landscape page
+    fonts = d.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    run = d.paragraphs[0].runs[0]._element
+    assert run.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+@pytest.mark.parametrize("stem, year", [("jiangsu-fund-2024", 2024), ("anhui-assessment-2025", 2025),
+                                        ("anhui-incentive-2024", 2024), ("jinning-2023", 2023)])
+def test_every_policy_gets_a_word_report(tmp_path, stem, year):
+    r = run_cli("settle", str(year), str(ROOT / "sample_data" / f"{stem}.xlsx"), "--out", str(tmp_path), "--json")
+    assert r.returncode in (0, 1), r.stderr
+    doc = json.loads(r.stdout)
+    text = text_of(docx.Document(doc["outputs"]["word"]))
+    assert "金额大写" in text and "编制人" in text
+    if stem.startswith("jiangsu"):
+        assert "应收回大写：" in text
+
+
+def test_the_date_is_today_unless_fixed(monkeypatch):
+    monkeypatch.delenv("FARMCLI_REPORT_DATE", raising=False)
+    assert report_date() == dt.date.today()
+    monkeypatch.setenv("FARMCLI_REPORT_DATE", "2024-01-05")
+    assert chinese_date(report_date()) == "2024年1月5日"
+    assert report_date(dt.date(2022, 12, 31)) == dt.date(2022, 12, 31)
+
+
+def test_a_bad_fixed_date_is_a_clear_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("FARMCLI_REPORT_DATE", "明天")
+    r = run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path))
+    assert r.returncode == 2 and "FARMCLI_REPORT_DATE" in r.stderr and "Traceback" not in r.stderr
+    assert not list(tmp_path.glob("*.xlsx"))  # nothing half-written
