@@ -115,7 +115,7 @@ def test_term_boundaries(ledger, year, ok):
     if ok:
         assert settle_ledger(path, year).year == year
     else:
-        with pytest.raises(LedgerError, match="第十七条|没有生效的值"):
+        with pytest.raises(LedgerError, match="第十七条|没有生效的值|本政策自 2022 年起施行"):
             settle_ledger(path, year)
         assert run_cli("settle", str(year), str(path), "--out", str(path.parent / "o")).returncode == 2
 

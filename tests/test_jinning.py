@@ -126,7 +126,7 @@ def test_after_the_term_still_settles_with_a_warning(ledger):
 
 def test_before_the_term_stops(ledger):
     path = ledger(设置=SETTINGS, 项目=[HEADER, project()])
-    with pytest.raises(LedgerError, match="2019 年度没有生效的值"):
+    with pytest.raises(LedgerError, match="本政策自 2020 年起施行"):
         settle_ledger(path, 2019)
 
 

@@ -18,7 +18,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FORMULA_NO_VALUE": (E, "formulas saved without their results read as blank; open and save the ledger in Excel/WPS"),
     "SETTING_INVALID": (E, "a 设置 value for the scoring table cannot be read"),
     "SETTING_UNKNOWN": (W, "a 设置 key that is neither a setting nor a parameter of the policy; ignored"),
-    "YEAR_DIFFERS": (W, "the year settled differs from 设置 年度"),
+    "YEAR_DIFFERS": (E, "the year settled differs from 设置 年度: settled as asked, but the money may be for the wrong year"),
     "YEAR_ASSUMED": (I, "`check` without --year: the year was taken from the policy's term"),
     "UNMATCHED_NAME": (E, "a township or unit name matches no known name; counted nowhere until an alias is added"),
     "MISSING_VALUE": (E, "a figure a rule needs is blank"),
