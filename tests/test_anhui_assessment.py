@@ -102,8 +102,9 @@ def test_below_original_plan_pays_into_the_pool(ledger):
 
 
 def test_gap_city_converts_only_when_the_conditions_hold(ledger):
-    # 甲市 over-completes (carry −5), exceeds its original plan, and is marked 转为超额市: it joins with weight 20.
-    cities = [["甲市", "缺口市", 100, None], ["乙市", "缺口市", 100, None], ["丙市", "缺口市", 100, None],
+    # 甲市 makes up its whole gap of 10 (15 done), exceeds its original plan, and is marked 转为超额市: it joins
+    # with weight 20. 乙市 only did 5 of its gap of 100 (二(三)2 needs the whole gap): an error, no conversion.
+    cities = [["甲市", "缺口市", 10, None], ["乙市", "缺口市", 100, None], ["丙市", "缺口市", 100, None],
               ["丁市", "超额市", None, 80]]
     years = [yr("甲市", 2023, 15, end=1010, original=1000, surplus=20, convert="是"),
              yr("乙市", 2023, 5, end=1010, original=1000, surplus=20, convert="是"),  # still short: no conversion
