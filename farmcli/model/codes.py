@@ -23,7 +23,7 @@ CODES: dict[str, tuple[str, str]] = {
     "UNMATCHED_NAME": (E, "a township or unit name matches no known name; counted nowhere until an alias is added"),
     "MISSING_VALUE": (E, "a figure a rule needs is blank"),
     # taojiang
-    "DUPLICATE_TOWN": (E, "a township listed twice in 乡镇; the later row is not settled"),
+    "DUPLICATE_TOWN": (E, "a township listed twice in 乡镇 (names compared after normalisation); the later row is not settled and takes no place"),
     "ZERO_TASK": (E, "a township's 下达任务 is 0: no completion ratio"),
     "NEGATIVE_FINAL": (W, "the first instalment exceeds the final subsidy: the 尾款 is negative"),
     "FINAL_BEFORE_COMPLETION": (W, "accepted area but 工程进度 below 100%: the 尾款 waits for the works to be complete"),
@@ -66,6 +66,7 @@ CODES: dict[str, tuple[str, str]] = {
     # anhui-incentive
     "UNKNOWN_COUNTY": (E, "a township's 所属县 is not in 县"),
     "COUNTY_TARGET_BLANK": (E, "a county target flag is blank: no township of it is recommended"),
+    "SCORE_MISSING": (E, "townships without 评价得分 where the quota forces a choice: the undecidable ones are 待定, none recommended"),
     "NO_QUOTA": (E, "a city without a 名额 row: its townships are all 候补"),
     "VILLAGE_SHARE_LOW": (E, "村级分配比例 below the 50% floor of 第七条"),
     "PLAN_NOT_SUBMITTED": (W, "使用方案 not yet submitted (第八条)"),
