@@ -22,6 +22,7 @@ CODES: dict[str, tuple[str, str]] = {
     "YEAR_ASSUMED": (I, "`check` without --year: the year was taken from the policy's term"),
     "UNMATCHED_NAME": (E, "a township or unit name matches no known name; counted nowhere until an alias is added"),
     "MISSING_VALUE": (E, "a figure a rule needs is blank"),
+    "FUTURE_DATE": (W, "a completion, acceptance or payment date after the settlement's as-of date"),
     # taojiang
     "DUPLICATE_TOWN": (E, "a township listed twice in 乡镇 (names compared after normalisation); the later row is not settled and takes no place"),
     "ZERO_TASK": (E, "a township's 下达任务 is 0: no completion ratio"),

@@ -13,6 +13,7 @@ from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money
 from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.policies.guards import as_of_date, future_dates
 from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
 
 RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
@@ -71,6 +72,9 @@ def settle(inputs: Inputs) -> Outcome:
         summary.rows.append(row)
         plan.rows.extend(instalments)
 
+    as_of = as_of_date(inputs.as_of, inputs.year)
+    findings += future_dates(inputs.tables.get("图斑"), "验收日期", as_of, "验收入库", cite["验收截止日期"])
+    findings += future_dates(inputs.tables.get("拨付明细"), "拨付日期", as_of, "拨付")
     summary.total = _total_row(summary.rows)
     findings.extend(_check_stated_total_ratio(towns, summary.total))
     t = summary.total
