@@ -70,6 +70,7 @@ class PolicyData:
     # Projects approved within the term are still settled after it ends (jinning 八): parameters
     # are then taken as on the last day of the term.
     settle_after_term: bool = False
+    term_citation: str = ""  # the article that fixes when the policy starts (and ends)
 
     @property
     def names(self) -> list[str]:
@@ -104,7 +105,7 @@ def load_param_file(package: str, filename: str) -> PolicyData:
     return PolicyData(
         id=data["id"], title=data["title"], document=data["document"], cite_as=data["cite_as"],
         seed=data.get("seed", ""), start=data.get("from"), end=data.get("to"), parameters=tuple(defs),
-        settle_after_term=data.get("settle_after_term", False),
+        settle_after_term=data.get("settle_after_term", False), term_citation=data.get("term_citation", ""),
     )
 
 
@@ -185,9 +186,12 @@ def _parse_share(value: object) -> cells.Parsed:
 def check_in_force(data: PolicyData, year: int) -> None:
     """A year outside the policy's term: say so, rather than ask for a parameter (SPEC §1 Year)."""
     if data.start is not None and dt.date(year, 12, 31) < data.start:
+        term = data.start.isoformat() + (f" 至 {data.end.isoformat()}" if data.end else " 起")
+        cited = f"；{data.term_citation}" if data.term_citation else ""
         raise LedgerError(
-            f"政策 {data.id}（{data.title}）本政策自 {data.start.year} 年起施行（{data.start.isoformat()}），"
-            f"{year} 年度不在施行期内，无可结算。请检查命令行中的年度（如 farmcli settle {data.start.year} …）。"
+            f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：本政策自 {data.start.year} 年起施行"
+            f"（施行期 {term}{cited}），{year} 年度不在施行期内，无可结算。"
+            f"请检查命令行中的年度（如 farmcli settle {data.start.year} …）。"
         )
 
 
