@@ -10,3 +10,18 @@ parameters). cli.py is the only module that prints or exits.
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["settle", "check", "Settlement", "Written", "Finding", "FarmcliError", "__version__"]
+
+
+def __getattr__(name: str):
+    # `import farmcli` stays light (the CLI's --help imports it): the library loads on first use.
+    if name in ("settle", "check", "Settlement", "Written"):
+        from farmcli import api
+
+        return getattr(api, name)
+    if name in ("Finding", "FarmcliError"):
+        from farmcli.model import findings
+
+        return getattr(findings, name)
+    raise AttributeError(f"module 'farmcli' has no attribute {name!r}")

@@ -101,13 +101,13 @@ def settle(
         s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
         folder = out if out is not None else ledger.resolve().parent
         wait = _lock_wait(DEFAULT_LOCK_WAIT)
-        outputs = write_settlement(s, folder, wait, report)
+        outputs, changes = write_settlement(s, folder, wait, report)
     if json_:
-        typer.echo(dumps(settlement_json(s, outputs)))
+        typer.echo(dumps(settlement_json(s, outputs, changes)))
     elif not quiet:
         _print_summary(s, outputs)
-    if not quiet and s.changes is not None and s.changes.previous is not None:
-        items = s.changes.items
+    if not quiet and changes is not None and changes.previous is not None:
+        items = changes.items
         lines = [f"与上次结算相比：{len(items)} 处变化" if items else "与上次结算相比：金额和状态没有变化"]
         lines += [f"  {describe(item)}" for item in items[:20]]
         if len(items) > 20:

@@ -5,6 +5,7 @@ import json
 import openpyxl
 import pytest
 
+from package_check import check_package
 from conftest import SAMPLE, TOWN_HEADER, digest, run_cli
 
 SETTINGS = [["项目", "值"], ["政策", "taojiang"]]
@@ -47,13 +48,16 @@ def test_sample_exit_0_and_json_is_the_only_stdout(settled):
     assert doc["outputs"]["workbook"].startswith(str(out))
 
 
-def test_workbook_reopens_with_ledger_sheets_then_results(settled):
+def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     _, out = settled
     path = next(out.glob("*.xlsx"))
+    check_package(path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名", "结算总览", "乡镇汇总", "拨付计划",
-                             "绩效评分", "基础数据表", "变更", "发现问题", "参数"]
-    # The ledger's own sheet, value for value.
+    # SPEC §3: the result sheets in front (结算总览 shown on opening), the ledger's own sheets behind.
+    assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "变更", "发现问题", "参数",
+                             "设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
+    assert wb.active.title == "结算总览"
+    # The ledger's own sheet, value for value (its parts are copied as saved).
     ledger = openpyxl.load_workbook(SAMPLE)
     for name in ledger.sheetnames:
         original = [[c for c in row] for row in ledger[name].iter_rows(values_only=True)]

@@ -19,6 +19,7 @@ ALLOWED = {
     "outputs": {"model", "settlement", "policies", "scoring", "read"},
     "api": {"model", "read", "policies", "scoring", "settlement", "outputs"},
     "cli": {"model", "read", "policies", "scoring", "settlement", "outputs", "api"},
+    "docs": {"model", "policies", "outputs", "cli"},  # farmcli/docs.py: README sections generated from the code
 }
 
 

@@ -38,7 +38,8 @@ def test_big_sheets_report_progress_while_reading_and_writing(big_ledger, tmp_pa
     reads = [x for x in seen if x[0] == "读取「图斑」"]
     writes = [x for x in seen if x[0] == "写出「图斑」"]
     assert reads[0][2] is None and reads[-1][1] == reads[-1][2] == N + 1
-    assert len(writes) >= 3 and writes[-1][1] == writes[-1][2] == N + 1
+    # The ledger's sheet is copied as saved (SPEC §3), so its progress counts bytes of XML, not rows.
+    assert len(writes) >= 3 and writes[-1][1] == writes[-1][2] > N * 100
     assert [w[1] for w in writes] == sorted(w[1] for w in writes)
     assert not [x for x in seen if "乡镇" in x[0]]  # small sheets stay quiet
 

@@ -1,4 +1,6 @@
-"""绩效评分 (SPEC §4): each formula at its boundaries, judgements, frameworks, and the report's own figures.
+"""绩效评分 (SPEC §4): each formula at its boundaries, frameworks, the 附件2 sheet layout.
+
+Ledger-in/figures-out cases (the report's own 98.76, judgements, 设置 inputs) are in tests/cases/scoring/*.toml.
 
 Rules and points from 附件2 of the Taojiang report (seed 004); grade bands from 财预〔2020〕10号.
 """
@@ -16,7 +18,6 @@ from farmcli.scoring.framework import default_framework, framework_from_rows
 from farmcli.scoring.pipeline import scoring_parameters
 from farmcli.scoring.rules import RULES, Fund, ScoringInputs
 from farmcli.scoring.score import grade
-from farmcli.settlement.build import settle_ledger
 
 from conftest import ROOT, run_cli
 
@@ -113,53 +114,6 @@ def report_claims(changes=None):
     return rows
 
 
-def perf(s):
-    tables = {t.name: t for t in s.tables}
-    totals = {t.name: t.value for t in s.totals}
-    return tables["绩效评分"], totals, [f for f in s.findings if f.code.startswith("PERF_")]
-
-
-def test_the_report_itself_scores_98_76_not_99_5(ledger):
-    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=REPORT_TOWNS, 资金=REPORT_FUNDS, 绩效=report_claims())
-    table, totals, findings = perf(settle_ledger(path, 2022))
-    assert totals["绩效总分"] == D("98.76") and totals["评价等级"] == "优"
-    assert totals["自评总分"] == D("99.5")
-    differs = [f for f in findings if f.code == "PERF_CLAIM_DIFFERS"]
-    assert len(differs) == 1 and differs[0].message.startswith("计划完成率 自评 10 分，按台账计算为 9.26 分")
-    assert differs[0].location == "绩效!C38" and "附件2 计划完成率" in differs[0].citation
-    row = next(r for r in table.rows if r["三级指标"] == "计划完成率")
-    assert (row["分值"], row["自评得分"], row["审核得分"]) == (D(10), D(10), D("9.26"))
-    quality = next(r for r in table.rows if r["三级指标"] == "质量达标率")
-    assert quality["审核得分"] == D("4.5")  # no accepted area in the report: the claim stands, with a note
-    assert any(f.code == "PERF_INPUT_MISSING" and "质量达标率" in f.message for f in findings)
-
-
-def test_judgement_out_of_range_and_missing_are_errors_scoring_0(ledger):
-    claims = report_claims({("立项规范性", 1): 1.5, ("立项规范性", 2): -1, ("立项规范性", 3): "omit"})
-    claims.append(["不存在的指标", 1, 1])
-    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=REPORT_TOWNS, 绩效=claims)
-    table, totals, findings = perf(settle_ledger(path, 2022))
-    rows = [r for r in table.rows if r["三级指标"] == "立项规范性"]
-    assert [r["审核得分"] for r in rows] == [0, 0, 0]
-    codes = sorted((f.code, f.severity) for f in findings if f.severity == "error")
-    assert codes == [("PERF_CLAIM_MISSING", "error"), ("PERF_OUT_OF_RANGE", "error"), ("PERF_OUT_OF_RANGE", "error"),
-                     ("PERF_UNKNOWN_ITEM", "error")]
-
-
-def test_settings_inputs_are_computed(ledger):
-    settings = [["项目", "值"], ["政策", "taojiang"], ["计划成本(元)", "1443万"], ["实际成本(元)", "14,430,000"],
-                ["满意度", "96%"], ["计划完成日期", "2022-12-31"], ["实际完成日期", "2022年11月30日"],
-                ["质量达标面积(亩)", 6000]]
-    path = ledger(设置=settings, 乡镇=REPORT_TOWNS, 绩效=report_claims())
-    table, totals, findings = perf(settle_ledger(path, 2022))
-    scores = {r["三级指标"]: r["审核得分"] for r in table.rows if r["序号"] == 1}
-    assert scores["成本节约率"] == D("9.00")  # on budget: 9 of 10
-    assert scores["社会公众或服务对象满意度"] == D(5)
-    assert scores["完成及时率"] == D(5)
-    assert scores["质量达标率"] == D("4.70")  # 6000 / 6389.38 × 5 = 4.695…
-    assert totals["绩效总分"] == D("97.96")  # 99.5 − 0.74 − 1 + 0.2
-
-
 def write_framework(path, mutate):
     rows = list(csv.DictReader(FRAMEWORK_CSV.open(encoding="utf-8")))
     mutate(rows)
@@ -190,22 +144,18 @@ def test_framework_total_must_be_100():
         framework_from_rows(rows, "test")
 
 
-def test_another_framework_from_file_and_from_sheet(ledger, tmp_path):
+def test_another_framework_from_a_file(ledger, tmp_path):
+    # The same framework as tests/cases/scoring/framework-sheet.toml, given with --framework instead of a sheet.
     rows = [["一级指标", "一级分值", "二级指标", "二级分值", "三级指标", "三级分值", "序号", "指标说明", "分值", "公式"],
             ["产出", 100, "产出", 100, "计划完成率", 60, 1, "按比例", 60, "计划完成率"],
             ["产出", 100, "产出", 100, "群众评价", 40, 1, "评判", 40, None]]
     claims = [["三级指标", "序号", "自评得分"], ["计划完成率", 1, 60], ["群众评价", 1, 38]]
-    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=REPORT_TOWNS, 绩效=claims, 评分框架=rows)
-    table, totals, _ = perf(settle_ledger(path, 2022))
-    assert totals["绩效总分"] == D("93.56")  # 60 × 92.5997% = 55.56, + 38
-    assert table.note == "台账「评分框架」表"
-    # The same framework as a file given with --framework, over a ledger without the sheet.
     csv_path = tmp_path / "框架.csv"
     with csv_path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     plain = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=REPORT_TOWNS, 绩效=claims)
     result = run_cli("settle", "2022", str(plain), "--framework", str(csv_path), "--out", str(tmp_path / "o"), "--json")
-    assert json.loads(result.stdout)["totals"]["绩效总分"] == 93.56
+    assert json.loads(result.stdout)["totals"]["绩效总分"] == 93.56  # 60 × 92.5997% = 55.56, + 38
 
 
 def test_cli_refuses_a_bad_framework_with_exit_2(ledger, tmp_path):

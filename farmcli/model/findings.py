@@ -112,6 +112,11 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
 
 
-class LedgerError(Exception):
-    """Nothing can be settled (exit 2). The message is one complete Chinese sentence
-    that names the file, sheet, column or parameter and says how to fix it."""
+class FarmcliError(Exception):
+    """farmcli's own exception: a mistake the clerk (or the calling program) must fix.
+    The message is one complete Chinese sentence that says what and how."""
+
+
+class LedgerError(FarmcliError):
+    """Nothing can be settled (exit 2). The message names the file, sheet, column or
+    parameter and says how to fix it."""

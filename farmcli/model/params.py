@@ -184,15 +184,20 @@ def _parse_share(value: object) -> cells.Parsed:
 
 
 def check_in_force(data: PolicyData, year: int) -> None:
-    """A year outside the policy's term: say so, rather than ask for a parameter (SPEC §1 Year)."""
-    if data.start is not None and dt.date(year, 12, 31) < data.start:
-        term = data.start.isoformat() + (f" 至 {data.end.isoformat()}" if data.end else " 起")
-        cited = f"；{data.term_citation}" if data.term_citation else ""
-        raise LedgerError(
-            f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：本政策自 {data.start.year} 年起施行"
-            f"（施行期 {term}{cited}），{year} 年度不在施行期内，无可结算。"
-            f"请检查命令行中的年度（如 farmcli settle {data.start.year} …）。"
-        )
+    """A year outside the policy's term: say so, rather than ask for a parameter (SPEC §1 Year).
+    A policy that settles after its term (jinning 八) is let through after the end."""
+    before = data.start is not None and dt.date(year, 12, 31) < data.start
+    after = data.end is not None and dt.date(year, 1, 1) > data.end and not data.settle_after_term
+    if not (before or after):
+        return
+    term = (data.start.isoformat() if data.start else "…") + (f" 至 {data.end.isoformat()}" if data.end else " 起")
+    cited = f"；{data.term_citation}" if data.term_citation else ""
+    when = f"本政策自 {data.start.year} 年起施行" if before else f"本政策施行期至 {data.end.isoformat()}"
+    suggest = data.start.year if before else data.end.year
+    raise LedgerError(
+        f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：{when}（施行期 {term}{cited}），"
+        f"{year} 年度不在施行期内，无可结算。请检查命令行中的年度（如 farmcli settle {suggest} …）。"
+    )
 
 
 def resolve(

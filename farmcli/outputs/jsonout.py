@@ -9,7 +9,9 @@ from farmcli.outputs.values import to_json
 from farmcli.settlement.build import Settlement
 
 
-def settlement_json(s: Settlement, outputs: dict[str, str | None]) -> dict:
+def settlement_json(s: Settlement, outputs: dict[str, str | None], changes=None) -> dict:
+    """The JSON document; `changes` (since the previous run) when the outputs were written."""
+    changes = changes if changes is not None else s.changes
     tables = {}
     for t in s.tables:
         rows = t.rows + ([t.total] if t.total else [])
@@ -22,7 +24,7 @@ def settlement_json(s: Settlement, outputs: dict[str, str | None]) -> dict:
         "tables": tables,
         "findings": [f.as_dict() for f in sorted_findings(s.findings)],
         "parameters": {name: p.as_json() for name, p in s.params.items()},
-        **({"changes": s.changes.as_json()} if s.changes is not None else {}),
+        **({"changes": changes.as_json()} if changes is not None else {}),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from farmcli.outputs.workbook import FIXED_TIME, display_width
+from farmcli.outputs.values import FIXED_TIME, display_width
 from farmcli.model.params import load_policy_data
 from farmcli.policies import policy_module
 from farmcli.model.schema import ALIASES, KIND_ZH, SETTINGS

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.money import round_money
 from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, SCORE, Measure
 
 _2DP = Decimal("0.01")
+FIXED_TIME = dt.datetime(2000, 1, 1)  # every workbook's creation time: same input, same bytes
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on screen: CJK characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def to_json(value: object, kind: str) -> object:

@@ -1,4 +1,4 @@
-"""The settlement workbook: the ledger's sheets as they were, then the results.
+"""The settlement workbook: the result sheets, in front of the ledger's own package (package.py).
 
 Written with xlsxwriter in constant-memory mode: every sheet is written row by row
 and streamed to disk, so a million-row 图斑 sheet costs little memory. Every text cell is
@@ -9,24 +9,17 @@ Document properties are fixed so the same settlement gives the same workbook.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
 from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE, Col, Measure, ResultTable
-from farmcli.outputs.values import show
+from farmcli.outputs.values import FIXED_TIME, display_width, show
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
 from farmcli.settlement.build import Settlement
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
 NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00", DATE: "yyyy-mm-dd"}
 MAX_WIDTH = 60
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes on screen: CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class _Writer:
@@ -81,10 +74,10 @@ class _Writer:
         if body:
             ws.autofilter(0, 0, len(body), len(columns) - 1)
 
-    def score_sheet(self, table: ResultTable, claimed_grade: str, audited_grade: str) -> None:
+    def score_sheet(self, table: ResultTable, claimed_grade: str, audited_grade: str, name: str | None = None) -> None:
         """绩效评分 laid out like 附件2: 一级/二级/三级 and 指标内容 merged over their items."""
         book = self.book
-        ws = book.add_worksheet(table.name)
+        ws = book.add_worksheet(name or table.name)
         wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1})
         score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1})
         bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00"})
@@ -191,26 +184,87 @@ def _points(value: Decimal) -> str:
 
 
 RESERVED = ("结算总览", "变更", "发现问题", "参数")
+CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
 
 
-def write_workbook(s: Settlement, path: Path, progress: Progress | None = None) -> None:
+def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, record: bytes | None = None):
+    """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front.
+    A ledger that is not a zip package (.xls, .ods) gets its sheets copied as values instead.
+    Returns the FillReport (None on the values path)."""
+    import os
+    import tempfile
+    import zipfile
+
+    if not zipfile.is_zipfile(s.ledger):
+        return _write_values_copy(s, path, progress)
+    from farmcli.outputs.package import fill_workbook, read_record
+
+    names, drop = result_sheet_names(s, earlier=read_record(s.ledger) is not None)
+    handle, temp = tempfile.mkstemp(prefix=".farmcli-", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        w = _Writer(Path(temp))
+        _write_results(w, s, names)
+        w.book.close()
+        report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
+        return fill_workbook(s.ledger, Path(temp), path, drop_sheets=drop, record=record, progress=report)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def result_sheet_names(s: Settlement, earlier: bool) -> tuple[dict[str, str], list[str]]:
+    """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
+    an earlier farmcli settlement loses its earlier result sheets (plain or suffixed), and the new
+    ones take their plain names; in any other ledger a sheet named like a result sheet keeps its
+    name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
+    wanted = ["结算总览", *(t.name for t in s.tables), "变更", "发现问题", "参数"]
+    ledger = list(s.book.sheet_names)
+    if earlier:
+        old = {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
+        drop = [n for n in ledger if n in old]
+        ledger = [n for n in ledger if n not in old]
+    else:
+        drop = []
+    taken = {n.casefold() for n in ledger}  # Excel compares sheet names without case
+    names = {}
+    for name in wanted:
+        number, final = 1, name
+        while final.casefold() in taken:
+            final = _suffixed(name, number)
+            number += 1
+        taken.add(final.casefold())
+        names[name] = final
+    return names, drop
+
+
+def _suffixed(name: str, number: int) -> str:
+    suffix = CLASH_SUFFIX if number == 1 else f"{CLASH_SUFFIX[:-1]}{number}{CLASH_SUFFIX[-1]}"
+    return name[:31 - len(suffix)] + suffix
+
+
+def _write_results(w: _Writer, s: Settlement, names: dict[str, str]) -> None:
+    w.table(names["结算总览"], [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
+    totals = {t.name: t.value for t in s.totals}
+    for table in s.tables:
+        if table.name == "绩效评分":
+            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""), names[table.name])
+        else:
+            w.table(names[table.name], table.columns, table.rows, table.total)
+    if s.changes is not None:
+        w.table(names["变更"], CHANGE_COLUMNS, change_rows(s))
+    w.table(names["发现问题"], FINDING_COLUMNS, finding_rows(s))
+    w.table(names["参数"], PARAM_COLUMNS, param_rows(s))
+
+
+def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> None:
+    """Ledgers whose parts cannot be kept: their sheets copied as values, then the results."""
     w = _Writer(path)
     result_names = {t.name for t in s.tables} | set(RESERVED)
     for sheet in s.book.sheet_names:
         # A ledger that is itself an earlier output keeps its old results under another name.
         copy_name = sheet if sheet not in result_names else f"原{sheet}"[:31]
         w.copy_sheet(copy_name, s.book.rows(sheet), progress)
-    w.table("结算总览", [Col("项目"), Col("值"), Col("依据")], _overview_rows(s))
-    totals = {t.name: t.value for t in s.totals}
-    for table in s.tables:
-        if table.name == "绩效评分":
-            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""))
-        else:
-            w.table(table.name, table.columns, table.rows, table.total)
-    if s.changes is not None:
-        w.table("变更", CHANGE_COLUMNS, change_rows(s))
-    w.table("发现问题", FINDING_COLUMNS, finding_rows(s))
-    w.table("参数", PARAM_COLUMNS, param_rows(s))
+    _write_results(w, s, {n: n for n in ["结算总览", *(t.name for t in s.tables), *RESERVED]})
     w.book.close()
 
 

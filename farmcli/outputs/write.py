@@ -3,13 +3,14 @@ previous run, every file written atomically (all or none)."""
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from farmcli.settlement.changes import compare, load_previous
+from farmcli.settlement.changes import Changes, compare, load_previous
 from farmcli.model.findings import LedgerError
 from farmcli.outputs.atomic import write_atomically
 from farmcli.outputs.jsonout import dumps, settlement_json
@@ -61,24 +62,26 @@ def prepare_folder(folder: Path) -> None:
 
 
 def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOCK_WAIT,
-                     progress: Progress | None = None) -> dict[str, str]:
-    """Write the workbook, the report and the sidecar; set `s.changes`. Returns the output paths."""
+                     progress: Progress | None = None) -> tuple[dict[str, str], Changes]:
+    """Write the workbook, the report and the sidecar. Returns the output paths and the changes
+    since the settlement found in `folder`; `s` itself is never changed."""
     prepare_folder(folder)
     paths = output_paths(folder, s.ledger, s.year)
     outputs = {"workbook": str(paths["workbook"]), "report": str(paths["report"])}
     try:
         with folder_lock(folder, lock_wait):
             current = settlement_json(s, outputs)
-            s.changes = compare(load_previous(paths["sidecar"]), current, paths["sidecar"])
+            # The outputs render a copy that knows the changes; the settlement itself stays as made.
+            s = dataclasses.replace(s, changes=compare(load_previous(paths["sidecar"]), current, paths["sidecar"]))
             record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
             write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p, progress),
+                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=dumps(record).encode("utf-8")),
                 paths["report"]: lambda p: write_report(s, outputs, p),
                 paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })
     except OSError as exc:
         raise LedgerError(f"无法写入输出文件夹 {folder}：{os_reason(exc)}。请检查文件夹权限或换一个 --out。") from exc
-    return outputs
+    return outputs, s.changes
 
 
 def os_reason(exc: OSError) -> str:

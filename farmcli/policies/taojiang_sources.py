@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from farmcli.model.exact import Fixed
 from farmcli.model.findings import error, warning
 from farmcli.model.money import ZERO
 
@@ -28,10 +29,10 @@ def aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parce
         return None
     import pandas as pd
 
-    frame = pd.DataFrame({"name": table.columns["乡镇名称"], "area": table.columns["面积(亩)"],
+    areas = Fixed.of(table.columns["面积(亩)"])  # int64 at one exact scale: numpy sums, not Decimal objects
+    frame = pd.DataFrame({"name": table.columns["乡镇名称"], "area": areas.ints,
                           "state": table.columns["状态"], "id": table.columns["图斑编号"],
                           "date": table.columns.get("验收日期") or [None] * len(table)})
-    frame["area"] = frame["area"].where(frame["area"].notna(), ZERO)
     names = frame["name"].dropna().unique()
     frame["key"] = frame["name"].map({n: index.resolve(n) for n in names})
     matched = frame["key"].notna()
@@ -44,13 +45,13 @@ def aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parce
 
     sums: dict[str, ParcelSums] = defaultdict(ParcelSums)
     for key, area in frame.loc[done].groupby("key")["area"].sum().items():
-        sums[key].implemented = area
+        sums[key].implemented = areas.decimal(area)
     for key, area in frame.loc[in_time].groupby("key")["area"].sum().items():
-        sums[key].accepted, sums[key].any_accepted = area, True
+        sums[key].accepted, sums[key].any_accepted = areas.decimal(area), True
 
     unmatched = {}
     for name, group in frame.loc[~matched].groupby(frame["name"].fillna("（空白）"), sort=False):
-        unmatched[str(name)] = [int(group.index[0]), len(group), sum(group["area"], ZERO)]
+        unmatched[str(name)] = [int(group.index[0]), len(group), areas.decimal(group["area"].sum())]
     duplicates = list(frame.index[frame["id"].notna() & frame["id"].duplicated()])
     late = list(frame.index[dated & ~in_time])
     undated = list(frame.index[accepted & ~dated])

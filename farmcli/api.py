@@ -1,0 +1,175 @@
+"""The library under the command line (SPEC §7): `farmcli.settle`, `farmcli.check`.
+
+    import farmcli
+    s = farmcli.settle("台账.xlsx", 2022, settings={"补助标准": 2100})   # writes nothing
+    s.totals          # {"补助金额(元)": Decimal("12778760.00"), …}
+    s.frames()        # {"乡镇汇总": DataFrame, …}, money as exact Decimal
+    s.findings        # [Finding(severity, code, message, …, sheet, row, column, citation), …]
+    w = s.write("结算")   # w.paths, w.changes
+
+The command line is a thin layer over these two functions. Mistakes the clerk must fix
+raise `farmcli.FarmcliError` (the CLI's exit 2); nothing here raises a bare KeyError or
+TypeError for a bad argument.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from farmcli.model.findings import Finding, LedgerError
+from farmcli.model.progress import Progress
+from farmcli.settlement.build import Settlement as _Result
+from farmcli.settlement.build import settle_ledger
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `Settlement.write` wrote: the paths by kind, and the changes since the settlement
+    found in that folder (None on a first run)."""
+
+    paths: dict[str, str]
+    changes: object
+
+
+class Settlement:
+    """One settled ledger and year. Read-only: nothing changes it after it is made."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: _Result):
+        object.__setattr__(self, "_result", result)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("farmcli.Settlement 不可修改（a settlement is never changed after it is made）")
+
+    @property
+    def policy(self) -> str:
+        return self._result.policy.id
+
+    @property
+    def year(self) -> int:
+        return self._result.year
+
+    @property
+    def totals(self) -> dict[str, object]:
+        """Each total by name, exact (money and areas as Decimal)."""
+        return {t.name: t.value for t in self._result.totals}
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._result.findings)
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """Each parameter's value as used (after `settings`, 设置 and defaults)."""
+        return {name: p.value for name, p in self._result.params.items()}
+
+    def frames(self) -> dict:
+        """A pandas DataFrame per result table (the 合计 row, where a table has one, last),
+        columns as in SPEC §2; money and areas as exact Decimal, ratios as Decimal fractions."""
+        import pandas as pd
+
+        frames = {}
+        for table in self._result.tables:
+            rows = table.rows + ([table.total] if table.total else [])
+            names = [c.name for c in table.columns]
+            frames[table.name] = pd.DataFrame([[row.get(n) for n in names] for row in rows], columns=names, dtype=object)
+        return frames
+
+    def write(self, folder: str | os.PathLike, *, progress: Progress | None = None) -> Written:
+        """Write the filled workbook and the reports into `folder` (created if needed), under the
+        folder's lock, all or none; returns their paths and what changed since the last run there."""
+        from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
+
+        paths, changes = write_settlement(self._result, Path(folder), DEFAULT_LOCK_WAIT, progress)
+        return Written(paths, changes)
+
+    def __repr__(self) -> str:
+        return f"<farmcli.Settlement {self.policy} {self.year}: {len(self._result.findings)} findings>"
+
+
+def settle(ledger: str | os.PathLike, year: int, *, policy: str | None = None,
+           settings: dict[str, object] | None = None, as_of: dt.date | str | None = None,
+           framework: str | os.PathLike | None = None, progress: Progress | None = None) -> Settlement:
+    """Settle `year` of the ledger at `ledger`. Writes nothing. `settings` are parameters and
+    scoring inputs by name, as `--set` gives them (they win over the ledger's 设置)."""
+    path = _path(ledger, "ledger")
+    year = _year(year)
+    overrides = _settings(settings)
+    result = settle_ledger(path, year, policy=_text(policy, "policy"), overrides=overrides,
+                           as_of=_date(as_of), framework=None if framework is None else _path(framework, "framework"),
+                           progress=progress)
+    return Settlement(result)
+
+
+def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
+          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None) -> list[Finding]:
+    """The findings alone, as `farmcli check` lists them (errors first); writes nothing.
+    Without `year`, the ledger's 设置 年度, else the latest year of the policy's term."""
+    from farmcli.model.findings import sorted_findings
+
+    result = settle_ledger(_path(ledger, "ledger"), None if year is None else _year(year),
+                           policy=_text(policy, "policy"), overrides=_settings(settings),
+                           framework=None if framework is None else _path(framework, "framework"))
+    return sorted_findings(result.findings)
+
+
+def _path(value, what: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)):
+        raise LedgerError(f"{what} 须为文件路径（str 或 pathlib.Path），而不是 {type(value).__name__}。")
+    return Path(value)
+
+
+def _year(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise LedgerError(f"年度须为整数，如 2022，而不是 {value!r}。")
+    text = str(value).strip()
+    if not text.isdigit():
+        raise LedgerError(f"年度“{value}”不是年份。请写成 2022（不带“年”字）。")
+    return int(text)
+
+
+def _text(value, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise LedgerError(f"{what} 须为文字，而不是 {type(value).__name__}。")
+    return value
+
+
+def _settings(settings) -> dict[str, str]:
+    """Settings as `--set` gives them: name → text. Decimal and int keep every digit; a float is
+    refused (0.1 is not exactly 0.1 — write the value as text or Decimal)."""
+    from farmcli.model.cells import normalise_text
+
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        raise LedgerError(f"settings 须为 dict（参数名 → 值），而不是 {type(settings).__name__}。")
+    out = {}
+    for name, value in settings.items():
+        if isinstance(value, float):
+            raise LedgerError(f"参数「{name}」的值 {value!r} 是浮点数，可能不精确。请写成文字（\"{value}\"）或 Decimal。")
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif isinstance(value, (dt.date, Decimal, int)):
+            value = str(value)
+        elif not isinstance(value, str):
+            raise LedgerError(f"参数「{name}」的值须为文字、数字或日期，而不是 {type(value).__name__}。")
+        out[normalise_text(name)] = value.strip()
+    return out
+
+
+def _date(value) -> dt.date | None:
+    from farmcli.model.cells import parse_date
+
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    parsed, problem = parse_date(value) if isinstance(value, str) else (None, "not a date")
+    if problem or parsed is None:
+        raise LedgerError(f"as_of “{value}” 不是日期。请写成 2024-12-31。")
+    return parsed
