@@ -58,7 +58,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
 
     result = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        # A Chinese input method types a full-width ＝ (SPEC §6): it separates like =.
+        name, sep, value = pair.replace("＝", "=", 1).partition("=") if "=" not in pair else pair.partition("=")
         if not sep or not name.strip():
             raise LedgerError(f"--set “{pair}” 的写法不对。应写成 --set 参数名=值，例如 --set 补助标准=2000。")
         result[normalise_text(name)] = value.strip()

@@ -116,7 +116,7 @@ CASES = [
                          "xl/media/pad.bin": b"\0" * (60 * 1024**2)}), [], 2, "{ledger}|压缩炸弹"),
     ("truncated", truncated, [], 2, "{ledger}|不是完整的 .xlsx"),
     ("no header row", sheets(乡镇=[["甲镇", 100, 90], ["乙镇", 50, 50]]), [], 2, "{ledger}|找不到表头行"),
-    ("missing column", sheets(乡镇=[["乡镇名称", "下达任务(亩)"], ["甲镇", 1]]), [], 2, "{ledger}|缺少必需的列：实施恢复面积(亩)"),
+    ("missing column", sheets(乡镇=[["乡镇名称", "实施恢复面积(亩)"], ["甲镇", 1]]), [], 2, "{ledger}|缺少必需的列：下达任务(亩)"),
     ("missing sheet", sheets(别的=[["x"]]), [], 2, "{ledger}|缺少工作表「乡镇」"),
     ("title rows above the header", title_rows, [], 0, None),
     ("text in a number column", sheets(乡镇=[TOWN_HEADER, ["甲镇", "一百", 90, None, None, None, None]]), [], 1,

@@ -166,10 +166,10 @@ def test_exit_2_one_clear_message_no_traceback(ledger, tmp_path, label, args, me
 
 
 def test_missing_column_names_sheet_column_and_file(ledger, tmp_path):
-    path = ledger(设置=SETTINGS, 乡镇=[["乡镇名称", "下达任务(亩)"], ["甲镇", 1]])
+    path = ledger(设置=SETTINGS, 乡镇=[["乡镇名称", "实施恢复面积(亩)"], ["甲镇", 1]])
     result = run_cli("settle", "2022", str(path), "--out", str(tmp_path))
     assert result.returncode == 2
-    assert str(path) in result.stderr and "「乡镇」" in result.stderr and "实施恢复面积(亩)" in result.stderr
+    assert str(path) in result.stderr and "「乡镇」" in result.stderr and "下达任务(亩)" in result.stderr
     assert list(tmp_path.iterdir()) == [path]
 
 

@@ -95,10 +95,10 @@ def test_row_without_its_name_is_reported(ledger):
 
 
 def test_missing_required_column_names_sheet_and_column(ledger):
-    path = ledger(乡镇=[["乡镇名称", "下达任务(亩)"], ["修山镇", 1]])
+    path = ledger(乡镇=[["乡镇名称", "实施恢复面积(亩)"], ["修山镇", 1]])
     with pytest.raises(LedgerError) as exc:
         _read(path)
-    assert "「乡镇」" in str(exc.value) and "实施恢复面积(亩)" in str(exc.value) and str(path) in str(exc.value)
+    assert "「乡镇」" in str(exc.value) and "下达任务(亩)" in str(exc.value) and str(path) in str(exc.value)
 
 
 def test_missing_required_sheet(ledger):

@@ -53,11 +53,13 @@ def test_unknown_or_malformed_values_stop_the_run(ledger, overrides, settings, m
 
 
 def test_year_outside_the_period_in_force_stops_and_says_how_to_fix(ledger):
+    # SPEC §1 Year: the message says the policy is not in force, rather than ask for a parameter.
     path = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=TOWNS)
     with pytest.raises(LedgerError) as exc:
         settle_ledger(path, 2023)
     text = str(exc.value)
-    assert "2023" in text and "2022-01-01 至 2022-12-31" in text and "--set" in text
+    assert "2023" in text and "2022-01-01 至 2022-12-31" in text and "本政策施行期至 2022-12-31" in text
+    assert "--set" not in text and "farmcli settle 2022" in text
 
 
 def test_unknown_setting_is_a_warning_not_a_stop(ledger):

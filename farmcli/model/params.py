@@ -28,6 +28,8 @@ class ParamDef:
     end: dt.date | None = None
     note: str = ""
     optional: bool = False  # no default, and none needed: the rule applies only when a value is set
+    low: object = None  # the valid range, inclusive (SPEC §1 Parameters): a value outside stops the run
+    high: object = None
 
     def in_force(self, on: dt.date) -> bool:
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
@@ -68,6 +70,7 @@ class PolicyData:
     # Projects approved within the term are still settled after it ends (jinning 八): parameters
     # are then taken as on the last day of the term.
     settle_after_term: bool = False
+    term_citation: str = ""  # the article that fixes when the policy starts (and ends)
 
     @property
     def names(self) -> list[str]:
@@ -88,16 +91,56 @@ def load_param_file(package: str, filename: str) -> PolicyData:
     defs = []
     for p in data.get("parameter", []):
         value = p.get("value")
-        defs.append(ParamDef(
+        d = ParamDef(
             name=p["name"], type=p["type"], unit=p.get("unit", ""), citation=p["citation"],
             value=None if value is None else _coerce(p["type"], value, p["name"]),
             start=p.get("from"), end=p.get("to"), note=p.get("note", ""), optional=p.get("optional", False),
-        ))
+            low=_bound(p, "min"), high=_bound(p, "max"),
+        )
+        if d.type in RANGED and d.low is None and d.high is None:
+            raise ValueError(f"parameter {d.name} in {filename}: no valid range (min/max)")
+        if d.value is not None and range_problem(d, d.value):
+            raise ValueError(f"parameter {d.name} in {filename}: default {value} outside its range")
+        defs.append(d)
     return PolicyData(
         id=data["id"], title=data["title"], document=data["document"], cite_as=data["cite_as"],
         seed=data.get("seed", ""), start=data.get("from"), end=data.get("to"), parameters=tuple(defs),
-        settle_after_term=data.get("settle_after_term", False),
+        settle_after_term=data.get("settle_after_term", False), term_citation=data.get("term_citation", ""),
     )
+
+
+RANGED = ("money", "area", "number", "rate", "int", "date")
+
+
+def _bound(p: dict, key: str) -> object:
+    raw = p.get(key)
+    return None if raw is None else _coerce(p["type"], raw, f"{p['name']} {key}")
+
+
+def range_problem(d: ParamDef, value: object) -> str | None:
+    """Why `value` lies outside the parameter's valid range, or None."""
+    if (d.low is not None and value < d.low) or (d.high is not None and value > d.high):
+        return f"有效范围是 {describe_range(d)}"
+    return None
+
+
+def describe_range(d: ParamDef) -> str:
+    low = "…" if d.low is None else shown(d, d.low)
+    high = "…" if d.high is None else shown(d, d.high)
+    return f"{low} 至 {high}" if d.high is not None else f"不小于 {low}"
+
+
+def shown(d: ParamDef, value: object) -> str:
+    """A value as a clerk would type it: 30%, 2000, 2022-11-30."""
+    if d.type == "rate" and isinstance(value, Decimal):
+        return f"{(value * 100).normalize():f}%"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def _coerce(kind: str, value: object, name: str) -> object:
@@ -113,7 +156,7 @@ def parse_value(kind: str, value: object) -> cells.Parsed:
     if kind in ("money", "area", "number"):
         return cells.parse_number(value)
     if kind == "rate":
-        return cells.parse_percent(value)
+        return _parse_share(value)
     if kind == "int":
         number, problem = cells.parse_number(value)
         if number is not None and number != number.to_integral_value():
@@ -124,6 +167,37 @@ def parse_value(kind: str, value: object) -> cells.Parsed:
     if kind == "bool":
         return cells.parse_bool(value)
     return cells.parse_text(value)
+
+
+def _parse_share(value: object) -> cells.Parsed:
+    """A share typed by a clerk: `30%`, or a fraction (0.3; 1 = 100%). A bare number above 1
+    (`30`) is refused, never guessed to be 30% (SPEC §1 Parameters)."""
+    number, problem = cells.parse_percent(value)
+    if number is None or problem:
+        return number, problem
+    has_sign = isinstance(value, str) and cells.normalise_text(value).endswith("%")
+    if not has_sign and number > 1:
+        typed, frac = f"{number.normalize():f}", f"{(number / 100).normalize():f}"
+        return None, (f"比例写成不带 % 的数时是小数（0.3 即 30%，1 即 100%），{typed} 大于 1。"
+                      f"如指 {typed}%，请写成 {typed}% 或 {frac}；farmcli 不作猜测")
+    return number, None
+
+
+def check_in_force(data: PolicyData, year: int) -> None:
+    """A year outside the policy's term: say so, rather than ask for a parameter (SPEC §1 Year).
+    A policy that settles after its term (jinning 八) is let through after the end."""
+    before = data.start is not None and dt.date(year, 12, 31) < data.start
+    after = data.end is not None and dt.date(year, 1, 1) > data.end and not data.settle_after_term
+    if not (before or after):
+        return
+    term = (data.start.isoformat() if data.start else "…") + (f" 至 {data.end.isoformat()}" if data.end else " 起")
+    cited = f"；{data.term_citation}" if data.term_citation else ""
+    when = f"本政策自 {data.start.year} 年起施行" if before else f"本政策施行期至 {data.end.isoformat()}"
+    suggest = data.start.year if before else data.end.year
+    raise LedgerError(
+        f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：{when}（施行期 {term}{cited}），"
+        f"{year} 年度不在施行期内，无可结算。请检查命令行中的年度（如 farmcli settle {suggest} …）。"
+    )
 
 
 def resolve(
@@ -164,13 +238,20 @@ def resolve(
                 f"参数「{name}」的值“{raw}”无法识别（{where}）：{problem or '为空'}。"
                 f"单位是 {base.unit or '无'}，例如 {_example(base)}。"
             )
+        out_of_range = range_problem(base, value)
+        if out_of_range:
+            raise LedgerError(
+                f"参数「{name}」的值“{raw}”超出有效范围（{where}）：{out_of_range}（单位 {base.unit or '无'}）。"
+                f"请改为范围内的值，例如 {_example(base)}。"
+            )
         resolved[name] = _param(base, value, source)
     return resolved
 
 
-def check_overrides(overrides: dict[str, str], files: list[PolicyData]) -> None:
-    """An unknown `--set` name stops the run: a typo must not silently do nothing."""
-    names = [n for data in files for n in data.names]
+def check_overrides(overrides: dict[str, str], files: list[PolicyData], inputs: tuple[str, ...] = ()) -> None:
+    """An unknown `--set` name stops the run: a typo must not silently do nothing. `inputs` are
+    the other names `--set` may give (the scoring table's 设置 scalars, SPEC §1 设置)."""
+    names = [n for data in files for n in data.names] + list(inputs)
     for name in overrides:
         if name not in names:
             raise LedgerError(
@@ -184,14 +265,20 @@ def _param(d: ParamDef, value: object, source: str) -> Param:
 
 
 def _example(d: ParamDef) -> str:
+    """The hint in a message: the parameter's own default where it has one."""
+    if d.value is not None:
+        return shown(d, d.value)
     return {"rate": "30%", "date": "2022-11-30", "money": "2000", "int": "2023", "bool": "是"}.get(d.type, "…")
 
 
 def _missing_message(data: PolicyData, d: ParamDef, versions: list[ParamDef], year: int) -> str:
-    how = (f"请在台账的「设置」表中加一行（项目“{d.name}”，值如 {_example(d)}），"
+    example = next((v for v in versions if v.value is not None), d)
+    how = (f"请在台账的「设置」表中加一行（项目“{d.name}”，值如 {_example(example)}），"
            f"或在命令行加 --set {d.name}=…")
     if all(v.value is None for v in versions):
         return f"政策 {data.id} 的参数「{d.name}」（{d.unit}）没有默认值，文件未给出具体数值（{d.citation}）。{how}。"
     spans = "、".join(f"{v.start or '…'} 至 {v.end or '…'}" for v in versions)
-    return (f"政策 {data.id} 的参数「{d.name}」在 {year} 年度没有生效的值（文件规定的适用期：{spans}；"
+    expired = f"本政策施行期至 {data.end.isoformat()}，{year} 年度已不在施行期内：" \
+        if data.end is not None and dt.date(year, 1, 1) > data.end else ""
+    return (f"{expired}政策 {data.id} 的参数「{d.name}」在 {year} 年度没有生效的值（文件规定的适用期：{spans}；"
             f"{d.citation}）。如确需按此标准结算 {year} 年度，{how}。")

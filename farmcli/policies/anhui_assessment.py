@@ -48,8 +48,8 @@ class Claim:
 
     name: str
     surplus: Decimal | None
-    deduction: Decimal
-    weight: Decimal
+    deduction: Decimal | None
+    weight: Decimal | None  # None: pending (a figure it depends on is blank or untrusted)
     note: str
     eligible: bool = True
 
@@ -62,111 +62,158 @@ def settle(inputs: Inputs) -> Outcome:
     if year > last_year:
         findings.append(warning("AFTER_SPLIT", f"{p['分解起始年']}—{last_year} 年的分解已结束，{year} 年度任务为 0，"
                                 "此前的结转继续考核。", citation=cite["分解年数"]))
-    rows = _year_rows(years, findings)
+    # 市 and 年度 name the same cities: compare them as names, not as strings (`合 肥 市` = `合肥市`).
+    index, keys = inputs.name_index(cities, "市名称")
+    rows = _year_rows(years, index, findings)
     gap_table = ResultTable("缺口市考核", GAP_COLUMNS)
     claims: list[Claim] = []
-    penalties = ZERO
-    compensation = ZERO
-    for i, city in cities.records():
-        name, kind = city["市名称"], city["类型"]
-        if name is None:
-            continue
+    penalties: Decimal | None = ZERO
+    compensation: Decimal | None = ZERO  # None: a gap city's figure is pending, so the pool is too
+    for i, city in cities.unique_records("市名称", "DUPLICATE_CITY", "市", findings, keys):
+        key, kind = keys[i], city["类型"]
+        name = index.display(key)
         if kind == GAP:
-            chain, carried = _gap_chain(name, city, rows, p, cite, year, cities, i, findings)
+            chain, done = _gap_chain(name, key, city, rows, p, cite, year, (cities, i, years), findings)
             gap_table.rows.extend(chain)
-            compensation += chain[-1]["经济补偿(元)"] if chain else ZERO
-            claim = _conversion(name, rows.get((name, year)), carried, cite, findings, years)
+            last = chain[-1]["经济补偿(元)"] if chain else ZERO
+            compensation = None if compensation is None or last is None else compensation + last
+            claim = _conversion(name, city, rows.get((key, year)), done, cite, findings, years)
             if claim:
                 claims.append(claim)
         elif kind == SURPLUS:
-            claim, penalty = _surplus_claim(name, city, rows.get((name, year)), p, cite, findings, years)
+            claim, penalty = _surplus_claim(name, city, rows.get((key, year)), p, cite, findings, years, cities, i)
             claims.append(claim)
-            penalties += penalty
+            penalties = None if penalties is None or penalty is None else penalties + penalty
         else:
             findings.append(error("UNKNOWN_CITY_TYPE", f"{name} 的类型“{kind}”须为 缺口市 或 超额市，未参加考核。",
                                   cities.cell("类型", i)))
 
-    total_comp = compensation + penalties
+    total_comp = None if compensation is None or penalties is None else compensation + penalties
     central_rate = p["中央上缴比例"]
-    central = round_money(total_comp * central_rate)
-    pool = total_comp - central
+    central = None if total_comp is None else round_money(total_comp * central_rate)
+    pool = None if total_comp is None else total_comp - central
     reward_table = _share_pool(claims, pool, cite, findings)
     if pool == 0:
         findings.append(info("EMPTY_POOL", f"{year} 年度奖励资金池为 0（缺口市均完成年度任务）。省级分配耕地保护补偿激励资金时"
                              "向超额承担任务市适当倾斜。", citation=f"{CITE} 二(二)"))
+    shares = [r["经济奖励(元)"] for r in reward_table.rows]
     totals = [
         Total("经济补偿合计(元)", total_comp, MONEY), Total("其中超额市补偿(元)", penalties, MONEY),
         Total("上缴中央(元)", central, MONEY), Total("奖励资金池(元)", pool, MONEY),
-        Total("经济奖励合计(元)", sum((r["经济奖励(元)"] or ZERO for r in reward_table.rows), ZERO), MONEY),
+        Total("经济奖励合计(元)", None if None in shares else sum(shares, ZERO), MONEY),
     ]
     return Outcome([gap_table, reward_table], totals, findings)
 
 
-def _year_rows(years, findings) -> dict[tuple[str, int], dict]:
+def _year_rows(years, index, findings) -> dict[tuple[str, int], dict]:
+    """(city key, year) → the 年度 row; a name that matches no city in 市 is an error, never dropped silently."""
     rows: dict[tuple[str, int], dict] = {}
     for i, row in years.records():
         if row["市名称"] is None or row["年度"] is None:
             continue
-        key = (row["市名称"], int(row["年度"]))
-        if key in rows:
-            findings.append(error("DUPLICATE_YEAR", f"{key[0]} {key[1]} 年度重复填报，只取第一行。", years.where(i)))
+        key = index.resolve(row["市名称"])
+        if key is None:
+            findings.append(error("UNMATCHED_NAME", "「年度」中的" + index.unmatched_message(row["市名称"], "市"),
+                                  years.cell("市名称", i)))
             continue
-        rows[key] = {**row, "_i": i}
+        if (key, int(row["年度"])) in rows:
+            findings.append(error("DUPLICATE_YEAR", f"{row['市名称']} {int(row['年度'])} 年度重复填报，只取第一行。",
+                                  years.where(i)))
+            continue
+        rows[(key, int(row["年度"]))] = {**row, "_i": i}
     return rows
 
 
-def _gap_chain(name, city, rows, p, cite, year, cities, i, findings) -> tuple[list[dict], Decimal]:
-    """Year by year from the first split year to `year`: task, carry-over, actual gap, compensation."""
+def _completed(row, years) -> Decimal | None:
+    """实际完成 = 净增加耕地 + the three 核减 (blank 核减 = 0); None when a cell could not be trusted."""
+    i = row["_i"]
+    if not all(years.trusted(c, i) for c in ("净增加耕地(亩)", *REDUCTIONS)):
+        return None
+    return (row["净增加耕地(亩)"] or ZERO) + sum((row.get(c) or ZERO for c in REDUCTIONS), ZERO)
+
+
+def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[list[dict], Decimal | None]:
+    """Year by year from the first split year to `year`: task, carry-over, actual gap, compensation.
+    Returns the rows and the cumulative 实际完成 (None while pending)."""
+    cities, i, years = sheets
     gap = city["任务缺口(亩)"]
     if gap is None:
-        findings.append(error("MISSING_VALUE", f"缺口市 {name} 缺少任务缺口，年度任务按 0 计。", cities.cell("任务缺口(亩)", i)))
-        gap = ZERO
+        why = "无法识别" if not cities.trusted("任务缺口(亩)", i) else "未填写"
+        findings.append(error("MISSING_VALUE", f"缺口市 {name} 的任务缺口{why}：其年度任务、实际缺口和经济补偿待定（不按 0 计），"
+                              "奖励资金池也随之待定。请填写附件1核定的任务缺口。", cities.cell("任务缺口(亩)", i),
+                              cite["年度分解比例"]))
     start, count = p["分解起始年"], p["分解年数"]
-    carried, chain = ZERO, []
+    carried, cumulative, chain = ZERO, ZERO, []
     for y in range(start, year + 1):
-        task = gap * p["年度分解比例"] if y < start + count else ZERO
-        due = task + carried
-        row = rows.get((name, y))
+        task = None if gap is None else (gap * p["年度分解比例"] if y < start + count else ZERO)
+        due = None if task is None or carried is None else task + carried
+        row = rows.get((key, y))
         if row is None:
             findings.append(error("MISSING_YEAR", f"缺口市 {name} 缺少 {y} 年度的数据行，按实际完成 0 亩计算，经济补偿可能偏高。"
                                   "请在「年度」表补上这一行。", "年度", cite["分解年数"]))
             done = ZERO
         else:
-            done = (row["净增加耕地(亩)"] or ZERO) + sum((row[c] or ZERO for c in REDUCTIONS), ZERO)
-        shortfall = max(ZERO, due - done)
+            done = _completed(row, years)
+            if done is None:
+                findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地或核减面积无法识别：此后各年的实际缺口和"
+                                      "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row["_i"]),
+                                      cite["年度分解比例"]))
+        cumulative = None if cumulative is None or done is None else cumulative + done
+        shortfall = None if due is None or done is None else max(ZERO, due - done)
         chain.append({"市名称": name, "年度": y, "年度任务(亩)": task, "上年结转(亩)": carried, "应完成(亩)": due,
-                      "实际完成(亩)": done, "实际缺口(亩)": shortfall, "结转下年(亩)": due - done,
-                      "经济补偿(元)": round_money(shortfall * p["补偿标准"])})
-        carried = due - done
-    return chain, carried
+                      "实际完成(亩)": done, "实际缺口(亩)": shortfall,
+                      "结转下年(亩)": None if shortfall is None else due - done,
+                      "经济补偿(元)": None if shortfall is None else round_money(shortfall * p["补偿标准"])})
+        carried = chain[-1]["结转下年(亩)"]
+    return chain, cumulative
 
 
-def _conversion(name, row, carried, cite, findings, years) -> Claim | None:
-    """A gap city that made up its gap, exceeds the original plan and raised its target joins the surplus cities."""
+def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
+    """二(三)2: a gap city joins the surplus cities only when it has made up its whole gap (the cumulative
+    实际完成 since the split began reaches 任务缺口), ends the year above 原规划目标, and has raised its
+    protection target (转为超额市 = 是). A 是 without the first two is an error that names what is missing."""
     if row is None or not row.get("转为超额市"):
         return None
     where = years.cell("转为超额市", row["_i"])
-    end, original = row.get("年末耕地面积(亩)"), row.get("原规划目标(亩)")
-    if carried > 0 or end is None or original is None or end <= original:
-        findings.append(warning("NO_CONVERSION", f"{name} 标为转为超额市，但{'仍有结转缺口' if carried > 0 else '年末耕地面积未超过原规划目标'}，"
-                                "不予转为超额市。", where, f"{CITE} 二(三)2"))
+    gap, end, original = city["任务缺口(亩)"], row.get("年末耕地面积(亩)"), row.get("原规划目标(亩)")
+    missing = []
+    if gap is None or done is None:
+        missing.append("任务缺口或各年完成情况待定，无法确认是否补齐整个缺口")
+    elif done < gap:
+        missing.append(f"{CITE}要求补齐整个任务缺口 {gap:,.2f} 亩，自分解起始年累计只完成 {done:,.2f} 亩")
+    if end is None or original is None:
+        missing.append("缺少年末耕地面积或原规划目标")
+    elif end <= original:
+        missing.append(f"年末耕地面积 {end:,.2f} 亩未超过原规划目标 {original:,.2f} 亩")
+    if missing:
+        findings.append(error("NO_CONVERSION", f"{name} 标为转为超额市，但" + "；".join(missing) + "。不予转为超额市，"
+                              "不参与奖励分配。请核实后更正“转为超额市”或相关面积。", where, f"{CITE} 二(三)2"))
         return None
     surplus = row.get("实际超额(亩)")
     if surplus is None:
-        findings.append(error("MISSING_VALUE", f"{name} 转为超额市，须填实际超额，权重按 0 计。",
+        findings.append(error("MISSING_VALUE", f"{name} 转为超额市，须填实际超额：各超额市的奖励待定（权重不按 0 计）。",
                               years.cell("实际超额(亩)", row["_i"]), f"{CITE} 二(三)2"))
-        surplus = ZERO
     return Claim(name, surplus, ZERO, surplus, "缺口市补齐缺口后耕地超过原规划目标，转为超额市（二(三)2）")
 
 
-def _surplus_claim(name, city, row, p, cite, findings, years) -> tuple[Claim, Decimal]:
-    surplus = (row or {}).get("实际超额(亩)") or city["超额任务(亩)"]
+def _surplus_claim(name, city, row, p, cite, findings, years, cities, i) -> tuple[Claim, Decimal]:
+    stated = (row or {}).get("实际超额(亩)")
+    surplus = stated if stated is not None else city["超额任务(亩)"]
+    if row is not None and not years.trusted("实际超额(亩)", row["_i"]):
+        surplus = None  # an unreadable 实际超额 must not fall back to 超额任务
     if surplus is None:
-        findings.append(error("MISSING_VALUE", f"超额市 {name} 缺少超额任务和实际超额，权重按 0 计。", "市"))
-        surplus = ZERO
+        # Its weight is unknown, so is every share of the pool: pending, never a weight of 0 (SPEC §1).
+        findings.append(error("MISSING_VALUE", f"超额市 {name} 缺少超额任务（「市」表）和实际超额（「年度」表）：奖励权重待定，"
+                              "各超额市的经济奖励均待定。请填写附件1核定的超额任务。", cities.cell("超额任务(亩)", i),
+                              f"{CITE} 二(三)2"))
     if row is None:
         findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", "年度"))
         return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
+    plan = ("年末耕地面积(亩)", "现行规划目标(亩)", "原规划目标(亩)")
+    if not all(years.trusted(c, row["_i"]) for c in plan):
+        findings.append(error("MISSING_VALUE", f"超额市 {name} 的年末耕地面积或规划目标无法识别：二(三)2 的扣减与取消奖励无法判断，"
+                              "奖励待定。请更正该行。", years.where(row["_i"]), f"{CITE} 二(三)2"))
+        return Claim(name, surplus, None, None, "规划目标待核对，奖励待定"), None  # a penalty may be due too
     end, current, original = row.get("年末耕地面积(亩)"), row.get("现行规划目标(亩)"), row.get("原规划目标(亩)")
     where = years.cell("年末耕地面积(亩)", row["_i"])
     if end is None or current is None or original is None:
@@ -183,21 +230,28 @@ def _surplus_claim(name, city, row, p, cite, findings, years) -> tuple[Claim, De
         cut = current - end
         findings.append(warning("BELOW_CURRENT_PLAN", f"超额市 {name} 年末耕地 {end:,.2f} 亩未守住现行规划目标 {current:,.2f} 亩："
                                 f"先考核问责，再按减少的 {cut:,.2f} 亩扣减奖励权重。", where, f"{CITE} 二(三)2"))
-        return Claim(name, surplus, cut, max(ZERO, surplus - cut), "未守住现行规划目标，先考核问责，按减少面积扣减"), ZERO
+        weight = None if surplus is None else max(ZERO, surplus - cut)
+        return Claim(name, surplus, cut, weight, "未守住现行规划目标，先考核问责，按减少面积扣减"), ZERO
     return Claim(name, surplus, ZERO, surplus, ""), ZERO
 
 
-def _share_pool(claims: list[Claim], pool: Decimal, cite, findings) -> ResultTable:
+def _share_pool(claims: list[Claim], pool: Decimal | None, cite, findings) -> ResultTable:
+    """Largest-remainder shares of the pool; every share is pending while the pool or any weight is."""
     table = ResultTable("超额市奖励", REWARD_COLUMNS)
     weights = [c.weight for c in claims]
-    total = sum(weights, ZERO)
-    shares = allocate_largest_remainder(pool, weights) if pool > 0 else None
-    if pool > 0 and shares is None:
+    pending = pool is None or None in weights
+    total = None if None in weights else sum(weights, ZERO)
+    shares = allocate_largest_remainder(pool, weights) if not pending and pool > 0 else None
+    if pending and claims:
+        why = "奖励资金池" if pool is None else "部分超额市的奖励权重"
+        findings.append(error("REWARD_PENDING", f"{why}待定（见上述错误），各超额市的经济奖励暂不计算、不予拨付。"
+                              "更正后重新结算。", citation=f"{CITE} 二(三)2"))
+    elif pool > 0 and shares is None:
         findings.append(error("NO_WEIGHT", f"奖励资金池 {pool:,.2f} 元无超额市可分（奖励权重之和为 0），未分配。",
                               citation=cite["补偿标准"]))
     for n, c in enumerate(claims):
         table.rows.append({"市名称": c.name, "实际超额(亩)": c.surplus, "扣减(亩)": c.deduction, "奖励权重(亩)": c.weight,
-                           "权重占比": c.weight / total if total else None,
-                           "经济奖励(元)": shares[n] if shares else ZERO,
-                           "说明": c.note or f"按超额任务权重分配（{CITE} 二(三)2）"})
+                           "权重占比": c.weight / total if total and c.weight is not None else None,
+                           "经济奖励(元)": None if pending else (shares[n] if shares else ZERO),
+                           "说明": ("待定；" if pending else "") + (c.note or f"按超额任务权重分配（{CITE} 二(三)2）")})
     return table

@@ -18,7 +18,7 @@ from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, Res
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保激励办法"
-RECOMMENDED, RESERVE, EXCLUDED = "推荐", "候补", "不予推荐"
+RECOMMENDED, RESERVE, EXCLUDED, UNDECIDED = "推荐", "候补", "不予推荐", "待定"
 COUNTY_TARGETS = (("耕地保有量目标完成", "耕地保有量"), ("永久基本农田目标完成", "永久基本农田保护面积"),
                   ("补充耕地任务完成", "补充耕地任务"))
 # 第六条(一)–(六): a 是 means the problem is present and not rectified.
@@ -77,15 +77,24 @@ def settle(inputs: Inputs) -> Outcome:
     county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
     quota = {name_key(q["市名称"]): (q["名额"], q["激励金额(元)"], i) for i, q in quotas.records() if q["市名称"]}
 
-    rows, candidates = [], {}
+    rows, candidates, seen = [], {}, {}
     for i, town in towns.records():
         if town["乡镇名称"] is None:
             continue
+        county_key = county_index.resolve(town["所属县"]) if town["所属县"] else None
+        # One township, one place: names compare after normalisation (鲇埠回族乡 ≡ 鲇埠乡), within its county.
+        same = (county_key or name_key(town["所属县"] or ""), name_key(town["乡镇名称"]))
+        first = seen.setdefault(same, towns.lines[i])
         row = {"乡镇名称": town["乡镇名称"], "所属县": town["所属县"], "所属市": None, "评价得分": town["评价得分"],
                "市内排名": None, "结果": EXCLUDED, "原因": "", "依据": "", "激励金额(元)": None, "村级最低(元)": None,
                "_i": i}
         rows.append(row)
-        key = county_index.resolve(town["所属县"]) if town["所属县"] else None
+        if first != towns.lines[i]:
+            findings.append(error("DUPLICATE_TOWN", f"{town['乡镇名称']} 与第{first}行是同一乡（镇）（名称规范化后相同），重复出现。"
+                                  "本行不参加排名、不占名额；请删除重复行或更正名称。", towns.cell("乡镇名称", i), f"{CITE} 第三条"))
+            row.update({"原因": f"与第{first}行为同一乡（镇），重复行不占名额", "依据": f"{CITE} 第三条"})
+            continue
+        key = county_key
         if key is None:
             findings.append(error("UNKNOWN_COUNTY", f"{town['乡镇名称']} 的" + county_index.unmatched_message(town["所属县"], "县"),
                                   towns.cell("所属县", i)))
@@ -106,6 +115,7 @@ def settle(inputs: Inputs) -> Outcome:
         r.pop("_i")
     recommended = [r for r in rows if r["结果"] == RECOMMENDED]
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
+              Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
               Total("不予推荐数", sum(r["结果"] == EXCLUDED for r in rows), COUNT),
               Total("激励金额合计(元)", sum((r["激励金额(元)"] for r in recommended), ZERO), MONEY),
               Total("村级最低合计(元)", sum((r["村级最低(元)"] for r in recommended), ZERO), MONEY)]
@@ -143,29 +153,56 @@ def _town_bars(towns, i, town, p, cite, year, findings) -> list[tuple[str, str]]
 
 
 def _rank(city, members, quota, towns, p, cite, findings) -> None:
-    """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐."""
-    for r in members:
-        if r["评价得分"] is None:
-            findings.append(error("MISSING_VALUE", f"{r['乡镇名称']} 缺少评价得分，排在本市最后。",
-                                  towns.cell("评价得分", r["_i"]), f"{CITE} 第三条"))
-    ordered = sorted(members, key=lambda r: (r["评价得分"] is None, -(r["评价得分"] or ZERO), r["_i"]))
+    """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐.
+    A township without a score cannot be ranked: where the quota forces a choice that its score
+    would decide, neither it nor the scored townships it could overtake are recommended (待定)."""
+    scored = sorted((r for r in members if r["评价得分"] is not None), key=lambda r: (-r["评价得分"], r["_i"]))
+    unscored = [r for r in members if r["评价得分"] is None]
     if city not in quota:
-        findings.append(error("NO_QUOTA", f"「名额」表中没有 {ordered[0]['所属市']}，其 {len(ordered)} 个乡（镇）均列为候补。",
+        findings.append(error("NO_QUOTA", f"「名额」表中没有 {members[0]['所属市']}，其 {len(members)} 个乡（镇）均列为候补。",
                               "名额", f"{CITE} 第三条"))
         places, amount = 0, ZERO
     else:
         places, amount, _ = quota[city]
         places = int(places or 0)
+    everyone_fits = len(members) <= places
+    if unscored and not everyone_fits and places > 0:
+        names = "、".join(r["乡镇名称"] for r in unscored)
+        findings.append(error("SCORE_MISSING", f"{members[0]['所属市']} 有 {len(members)} 个乡（镇）争 {places} 个名额，但 {names} "
+                              "缺少评价得分（空白或无法识别），排名无法确定：这些乡（镇）及其得分可能超过的乡（镇）结果待定，"
+                              "不予推荐。请填写评价得分后重新结算。", towns.cell("评价得分", unscored[0]["_i"]), f"{CITE} 第三条"))
     village_rate = p["村级最低比例"]
-    for rank, r in enumerate(ordered, start=1):
+    for rank, r in enumerate(scored, start=1):
         r["市内排名"] = rank
-        if rank <= places:
-            r.update({"结果": RECOMMENDED, "原因": f"市内排名第 {rank}，在名额 {places} 个以内",
-                      "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
-                      "村级最低(元)": round_money(amount * village_rate)})
-            _check_use(towns, r, village_rate, cite, findings)
-        else:
+        if everyone_fits or rank + (len(unscored) if places else 0) <= places:
+            _recommend(r, f"市内排名第 {rank}，在名额 {places} 个以内", amount, village_rate, towns, cite, findings)
+        elif rank > places:
             r.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
+            _check_plan(towns, r, findings)
+        else:
+            r.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）缺少评价得分，名次可能后移", "依据": f"{CITE} 第三条"})
+    for n, r in enumerate(unscored, start=len(scored) + 1):
+        if everyone_fits:
+            r["市内排名"] = n  # after the scored ones, in ledger order: the report lists 推荐 by rank
+            _recommend(r, f"本市乡（镇）数不超过名额 {places} 个，无需排名", amount, village_rate, towns, cite, findings)
+        elif places == 0:
+            r.update({"结果": RESERVE, "原因": "本市无名额", "依据": f"{CITE} 第三条"})
+            _check_plan(towns, r, findings)
+        else:
+            r.update({"结果": UNDECIDED, "原因": "缺少评价得分，名额不足以全部推荐，无法排名", "依据": f"{CITE} 第三条"})
+
+
+def _recommend(r, reason, amount, village_rate, towns, cite, findings) -> None:
+    r.update({"结果": RECOMMENDED, "原因": reason, "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
+              "村级最低(元)": round_money(amount * village_rate)})
+    _check_use(towns, r, village_rate, cite, findings)
+
+
+def _check_plan(towns, r, findings) -> None:
+    """第八条: the plan goes with the list of recommended townships; a 候补 may still be compensated."""
+    if towns.get("使用方案已报送", r["_i"]) is False:
+        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r['乡镇名称']}（{r['结果']}）的专项资金使用方案尚未报送，"
+                                "应随推荐名单一并报送省自然资源厅。", towns.cell("使用方案已报送", r["_i"]), f"{CITE} 第八条"))
 
 
 def _check_use(towns, r, village_rate, cite, findings) -> None:
@@ -175,6 +212,4 @@ def _check_use(towns, r, village_rate, cite, findings) -> None:
         findings.append(error("VILLAGE_SHARE_LOW", f"{r['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
                               "受补偿激励的乡（镇）应将不低于一半的资金用于村级集体经济组织。", towns.cell("村级分配比例", i),
                               cite["村级最低比例"]))
-    if towns.get("使用方案已报送", i) is False:
-        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r['乡镇名称']} 的专项资金使用方案尚未报送，应随推荐名单一并报送省自然资源厅。",
-                                towns.cell("使用方案已报送", i), f"{CITE} 第八条"))
+    _check_plan(towns, r, findings)

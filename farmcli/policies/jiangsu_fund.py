@@ -13,6 +13,7 @@ from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO
 from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.policies.guards import future_dates
 
 CITE = "苏土地整治资金办法"
 RESULTS = ("未验收", "合格", "不合格", "整改后合格", "整改后不合格")
@@ -52,6 +53,7 @@ def settle(inputs: Inputs) -> Outcome:
     table = ResultTable("项目结算", COLUMNS)
     for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings):
         table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
+    findings += future_dates(projects, "实际完成日期", as_of, "完成", inputs.citations["延期提前月数"])
     totals = [Total("结算基准日", as_of.isoformat(), "text"),
               Total("应收回合计(元)", sum((r["应收回(元)"] for r in table.rows), ZERO), MONEY),
               Total("地方统筹合计(元)", sum((r["地方统筹(元)"] for r in table.rows), ZERO), MONEY)]
@@ -63,9 +65,9 @@ def settle(inputs: Inputs) -> Outcome:
 def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     pid = row["项目编号"]
     allocated = row["已下达资金(元)"] or ZERO
-    spent = row["实际支出(元)"] or ZERO
-    plan = row["计划完成日期"]
-    result = {"项目编号": pid, "项目名称": row["项目名称"], "完成期限": plan, "结余(元)": None, "应收回(元)": ZERO,
+    spent = row.get("实际支出(元)") or ZERO
+    plan = row.get("计划完成日期")
+    result = {"项目编号": pid, "项目名称": row.get("项目名称"), "完成期限": plan, "结余(元)": None, "应收回(元)": ZERO,
               "地方统筹(元)": ZERO}
     if spent > allocated:
         findings.append(warning("OVERSPENT", f"项目 {pid} 实际支出 {spent:,.2f} 元超过已下达资金 {allocated:,.2f} 元，请核实。",
@@ -76,7 +78,7 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
                        "地方统筹(元)": local, "结余(元)": balance})
         return result
 
-    cancel = row["撤销申请日期"]
+    cancel = row.get("撤销申请日期")
     if cancel is not None and cancel <= as_of:
         if plan is None:
             findings.append(error("MISSING_VALUE", f"项目 {pid} 申请撤销，但缺少计划完成日期，无法判断是否按时申请。",
@@ -89,11 +91,11 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
             findings.append(error("LATE_CANCELLATION", f"项目 {pid} 于 {cancel} 申请撤销，晚于计划完成日期 {plan} 前 "
                                   f"{p['撤销提前月数']} 个月（最迟 {latest}），撤销申请无效，按其他规定判断。",
                                   projects.cell("撤销申请日期", i), f"{CITE} 第二十六条"))
-    if row["不可抗力"]:
+    if row.get("不可抗力"):
         left = max(ZERO, allocated - spent)
         return done("清算", f"不可抗力无法继续实施，清算后剩余资金 {left:,.2f} 元按原渠道上缴", "第二十七条", recover=left,
                     balance=allocated - spent)
-    verdict = row["验收结果"]
+    verdict = row.get("验收结果")
     if verdict is not None and verdict not in RESULTS:
         findings.append(error("CELL_INVALID", f"项目 {pid} 的验收结果“{verdict}”须为 {'/'.join(RESULTS)} 之一，按未验收处理。",
                               projects.cell("验收结果", i)))
@@ -102,7 +104,7 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
         return done("整改后不合格", "整改后验收仍不合格，全额收回已下达资金", "第三十条", recover=allocated)
     if verdict in ("合格", "整改后合格"):
         balance = allocated - spent
-        line = row["总投资(元)"] * p["结余收回线"] if row["总投资(元)"] is not None else None
+        line = row.get("总投资(元)") * p["结余收回线"] if row.get("总投资(元)") is not None else None
         if line is None:
             findings.append(error("MISSING_VALUE", f"项目 {pid} 缺少总投资，无法判断结余是否超过 10%。", projects.cell("总投资(元)", i)))
             return done("已验收", "缺少总投资，结余暂不处理", "第二十九条", balance=balance)
@@ -118,7 +120,7 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
         return done("待核实", "缺少计划完成日期", "第三十一条")
     deadline, note = _deadline(projects, i, row, plan, p, findings)
     result["完成期限"] = deadline
-    finished = row["实际完成日期"]
+    finished = row.get("实际完成日期")
     if finished is not None and finished <= as_of:
         return done("待验收", f"{finished} 已完成，尚未验收{note}", "第二十八条")
     if as_of > deadline:
@@ -129,10 +131,10 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
 
 def _deadline(projects, i, row, plan, p, findings) -> tuple[dt.date, str]:
     """计划完成日期, extended when the extension is valid (第二十六条): asked in time, ≤ 12 months, only once."""
-    asked, months = row["延期申请日期"], row["延期月数"]
+    asked, months = row.get("延期申请日期"), row.get("延期月数")
     if asked is None:
         return plan, ""
-    times = int(row["延期次数"]) if row["延期次数"] is not None else 1
+    times = int(row.get("延期次数")) if row.get("延期次数") is not None else 1
     latest = months_before(plan, p["延期提前月数"])
     problems = []
     if asked > latest:

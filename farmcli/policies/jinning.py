@@ -7,6 +7,7 @@ unit a share of the district's net revenue, paid once (六(一)).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -60,6 +61,19 @@ def project_class(value: object) -> str | None:
     return PROJECT_TYPES.get(text)
 
 
+def authority_level(value: object) -> str | None:
+    """六(一) 按照验收权限，通过市局、省厅验收: "above" for 昆明市自然资源和规划局, 云南省自然资源厅 (or the
+    Ministry); "below" for a district, county or township body, or a branch (分局); None when unclear."""
+    text = normalise_text(value or "")
+    rest = text.removeprefix("云南省").removeprefix("昆明市")
+    head = re.split(r"自然资源|国土", rest)[0]
+    if "分局" in rest or re.search(r"[区县乡镇]|街道", head):
+        return "below"
+    if "自然资源部" in text or (rest != text and head == ""):
+        return "above"
+    return None
+
+
 def funding_covered(value: object) -> bool | None:
     """True: in scope (四); False: not covered; None: not recognisable."""
     text = normalise_text(value or "")
@@ -91,11 +105,13 @@ def settle(inputs: Inputs) -> Outcome:
     tables = [table, town_table, unit_table]
     villages = inputs.tables.get("村组")
     if villages is not None:
-        incentive = {key: g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
+        pending = {name_key(r["乡镇"]) for r in eligible if r["乡镇"] and r["乡镇激励(元)"] is None}
+        # A township with a pending project has no known incentive yet: nothing to split.
+        incentive = {key: None if key in pending else g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
         tables.append(_village_split(villages, incentive, town_index, findings))
 
-    def total(column):
-        return sum((r[column] for r in table.rows), ZERO)
+    def total(column):  # pending figures (None) are not counted; their findings say so
+        return sum((r[column] for r in table.rows if r[column] is not None), ZERO)
 
     totals = [
         Total("乡镇激励合计(元)", total("乡镇激励(元)"), MONEY), Total("建设单位激励合计(元)", total("建设单位激励(元)"), MONEY),
@@ -131,14 +147,18 @@ def _settle_project(projects, i, row, p, cite, year, findings) -> dict:
         return result
     klass = project_class(row["项目类型"])
     revenue = row["区政府净收益(元)"]
-    if revenue is None:
-        findings.append(error("MISSING_VALUE", f"项目 {row['项目编号']} 符合激励条件，但缺少区政府净收益，激励按 0 计。",
-                              projects.cell("区政府净收益(元)", i)))
-        revenue = ZERO
     town_rate, unit_rate = p[f"乡镇激励比例({klass})"], p[f"建设单位激励比例({klass})"]
+    if revenue is None:
+        # Pending, never 0: an incentive of 0 would read as settled (SPEC §1, cells that cannot be trusted).
+        findings.append(error("MISSING_VALUE", f"项目 {row['项目编号']} 符合激励条件，但区政府净收益空白或无法识别：激励待定，"
+                              "未计入合计，不予拨付。请填写后重新结算。", projects.cell("区政府净收益(元)", i), f"{CITE} 五"))
+        result.update({"乡镇激励(元)": None, "建设单位激励(元)": None, "应拨乡镇(元)": None, "应拨建设单位(元)": None})
+        return result
     town, unit = round_money(revenue * town_rate), round_money(revenue * unit_rate)
-    result.update({"乡镇激励(元)": town, "建设单位激励(元)": unit, "应拨乡镇(元)": town - paid_town,
-                   "应拨建设单位(元)": unit - paid_unit, "_净收益": revenue,
+    paid_ok = [projects.trusted(f"已拨付{who}(元)", i) for who in ("乡镇", "建设单位")]
+    result.update({"乡镇激励(元)": town, "建设单位激励(元)": unit,
+                   "应拨乡镇(元)": town - paid_town if paid_ok[0] else None,
+                   "应拨建设单位(元)": unit - paid_unit if paid_ok[1] else None, "_净收益": revenue,
                    "依据": f"{cite[f'乡镇激励比例({klass})']}（{klass} {town_rate:.0%}）；"
                            f"{cite[f'建设单位激励比例({klass})']}（{klass} {unit_rate:.0%}）；{CITE} 六(一) 一次性拨付"})
     for who, due, paid in (("乡镇", town, paid_town), ("建设单位", unit, paid_unit)):
@@ -176,7 +196,10 @@ def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, s
     if when.year > year:
         return PENDING, f"验收日期 {when} 在 {year} 年度之后，留待以后年度结算", f"{CITE} 六(一)"
     authority = row.get("验收机关")
-    if authority and not any(k in normalise_text(authority) for k in ("昆明市", "云南省", "自然资源部")):
+    level = authority_level(authority) if authority else "above"  # blank with a 批文号: city or province (SPEC §2.2)
+    if level == "below":
+        return EXCLUDED, (f"验收机关“{authority}”低于市级：须通过昆明市自然资源和规划局或云南省自然资源厅验收"), f"{CITE} 六(一)"
+    if level is None:
         findings.append(warning("AUTHORITY", f"项目 {pid} 的验收机关“{authority}”不是六(一)所列的昆明市自然资源和规划局、"
                                 "云南省自然资源厅，请确认验收权限。", projects.cell("验收机关", i), f"{CITE} 六(一)"))
     return ELIGIBLE, "已取得验收批文", f"{CITE} 四、六(一)"
@@ -193,9 +216,9 @@ def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameInde
         g = groups.setdefault(key, {key_column: index.display(key), "符合项目数": 0, amount: ZERO, "已拨付(元)": ZERO,
                                     "应拨(元)": ZERO})
         g["符合项目数"] += r["是否符合"] == ELIGIBLE
-        g[amount] += r[amount]
+        g[amount] += r[amount] or ZERO
         g["已拨付(元)"] += r[f"_{paid}"]
-        g["应拨(元)"] += r[due]
+        g["应拨(元)"] += r[due] or ZERO
     columns = [Col(key_column), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY), Col("应拨(元)", MONEY)]
     name = "乡镇汇总" if key_column == "乡镇" else "建设单位汇总"
     table = ResultTable(name, columns, list(groups.values()))
@@ -219,7 +242,8 @@ def _village_split(villages, incentive: dict[str, Decimal], town_index, findings
     table = ResultTable("村组分配", columns)
     for key, members in by_town.items():
         weights = [(villages.get("涉及面积(亩)", i) or ZERO) * (villages.get("难度系数", i) or Decimal(1)) for i in members]
-        shares = allocate_largest_remainder(incentive.get(key, ZERO), weights)
+        amount = incentive.get(key, ZERO)
+        shares = allocate_largest_remainder(amount, weights) if amount is not None else [None] * len(members)
         if shares is None:
             findings.append(info("ZERO_WEIGHT", f"{town_index.display(key)} 各村组权重之和为 0，未作分配。",
                                  villages.where(members[0]), f"{CITE} 六(二)"))

@@ -6,25 +6,23 @@ findings out. No I/O, and bad data becomes findings, never exceptions.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
-from farmcli.model.exact import Fixed
 from farmcli.model.money import ZERO, round_money
 from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.policies.guards import as_of_date, future_dates
+from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
 
-PARCEL_STATES = ("未实施", "已实施", "已验收入库")
 RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
 
 SHEETS = (
     SheetSpec("乡镇", required=True, key="乡镇名称", help="各乡镇的任务、完成与拨付情况，一个乡镇一行", columns=(
         Column("乡镇名称", required=True, help="乡镇名称，与 图斑、拨付明细 中的名称对应（可用「别名」表对应不同写法）"),
         Column("下达任务(亩)", "area", required=True, help="下达的恢复耕地任务面积"),
-        Column("实施恢复面积(亩)", "area", required=True, help="乡镇实施恢复耕地面积；有「图斑」表时由图斑汇总并核对"),
+        Column("实施恢复面积(亩)", "area", help="乡镇实施恢复耕地面积；有「图斑」表时可不填（由图斑汇总），填了则核对"),
         Column("验收入库面积(亩)", "area", help="截止日期前通过省级验收并入库的面积；空白 = 尚未验收入库"),
         Column("工程进度", "percent", help="工程量完成进度；空白 = 实施恢复面积 / 下达任务（最高 100%）"),
         Column("合同金额(元)", "money", help="以奖代补合同金额；空白 = 下达任务 × 补助标准"),
@@ -58,21 +56,14 @@ SUMMARY_COLUMNS = [
 PLAN_COLUMNS = [Col("乡镇名称"), Col("批次"), Col("条件"), Col("条件已满足", BOOL), Col("金额(元)", MONEY), Col("依据")]
 
 
-@dataclass
-class ParcelSums:
-    implemented: Decimal = ZERO
-    accepted: Decimal = ZERO
-    any_accepted: bool = False
-
-
 def settle(inputs: Inputs) -> Outcome:
     towns: Table = inputs.tables["乡镇"]
     p, cite = inputs.params, inputs.citations
     findings: list[Finding] = []
     index, keys = inputs.name_index(towns, "乡镇名称")
 
-    parcels = _aggregate_parcels(inputs.tables.get("图斑"), index, p["验收截止日期"], cite, findings)
-    payments = _match_payments(inputs.tables.get("拨付明细"), index, findings)
+    parcels = aggregate_parcels(inputs.tables.get("图斑"), index, p["验收截止日期"], cite, findings)
+    payments = match_payments(inputs.tables.get("拨付明细"), index, findings)
 
     summary = ResultTable("乡镇汇总", SUMMARY_COLUMNS)
     plan = ResultTable("拨付计划", PLAN_COLUMNS)
@@ -81,6 +72,9 @@ def settle(inputs: Inputs) -> Outcome:
         summary.rows.append(row)
         plan.rows.extend(instalments)
 
+    as_of = as_of_date(inputs.as_of, inputs.year)
+    findings += future_dates(inputs.tables.get("图斑"), "验收日期", as_of, "验收入库", cite["验收截止日期"])
+    findings += future_dates(inputs.tables.get("拨付明细"), "拨付日期", as_of, "拨付")
     summary.total = _total_row(summary.rows)
     findings.extend(_check_stated_total_ratio(towns, summary.total))
     t = summary.total
@@ -98,49 +92,58 @@ def settle(inputs: Inputs) -> Outcome:
 
 def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
     std, first_rate, first_progress = p["补助标准"], p["首笔拨付比例"], p["首笔拨付进度"]
+    sched_cite = cite["首笔拨付比例"]
     task = towns.get("下达任务(亩)", i)
     implemented = _from_parcels(towns, i, "实施恢复面积(亩)", parcels, key, "implemented", findings)
     accepted = _from_parcels(towns, i, "验收入库面积(亩)", parcels, key, "accepted", findings)
+    # A cell the reader could not trust is not a blank: what depends on it stays pending (SPEC §1).
+    accepted_known = parcels is not None or towns.trusted("验收入库面积(亩)", i)
     if task is None:
         findings.append(error("MISSING_VALUE", f"{name} 缺少下达任务，无法计算完成比例和合同金额。",
                               towns.cell("下达任务(亩)", i)))
     if implemented is None:
-        findings.append(error("MISSING_VALUE", f"{name} 缺少实施恢复面积，按 0 亩计算。",
+        findings.append(error("MISSING_VALUE", f"{name} 缺少实施恢复面积（「乡镇」表未填或无法识别，也没有「图斑」表）："
+                              "完成比例和预计补助待定，不按 0 亩计算。请填写实施恢复面积或添加「图斑」表。",
                               towns.cell("实施恢复面积(亩)", i)))
-        implemented = ZERO
-    ratio = implemented / task if task else None
+    ratio = implemented / task if task and implemented is not None else None
     if task == 0:
         findings.append(error("ZERO_TASK", f"{name} 的下达任务为 0，完成比例无法计算。", towns.cell("下达任务(亩)", i)))
     _check_stated_ratio(towns, i, name, ratio, findings)
 
-    progress = towns.get("工程进度", i)
-    if progress is None:
-        progress = min(ratio, Decimal(1)) if ratio is not None else ZERO
+    stated_progress, progress_ok = _progress(towns, i, name, findings)
+    progress = stated_progress if stated_progress is not None else (min(ratio, Decimal(1)) if ratio is not None else None)
+    if not progress_ok:
+        progress = None  # unreadable, not blank: no fallback to the completion ratio
     contract = towns.get("合同金额(元)", i)
-    if contract is None:
-        contract = round_money((task or ZERO) * std)
-    estimate = accepted is None
-    subsidy = round_money((implemented if estimate else accepted) * std)
-    first = round_money(contract * first_rate)
-    final = subsidy - first
-    first_due = progress >= first_progress
-    final_due = accepted is not None and accepted > 0
-    due = (first if first_due else ZERO) + (final if final_due else ZERO)
+    if contract is None and towns.trusted("合同金额(元)", i):
+        contract = round_money(task * std) if task is not None else None
+    estimate = accepted is None and accepted_known
+    base = implemented if estimate else accepted
+    subsidy = round_money(base * std) if base is not None else None
+    first = round_money(contract * first_rate) if contract is not None else None
+    final = subsidy - first if subsidy is not None and first is not None else None
+    first_due = progress >= first_progress if progress is not None and first is not None else None
+    final_due = _final_due(towns, i, name, (accepted, implemented), (stated_progress, progress_ok), final, sched_cite,
+                           findings)
+    due = sum((amount for amount, ok in ((first, first_due), (final, final_due)) if ok), ZERO)
+    undecided = first_due is None or final_due is None
     paid = _paid(towns, i, name, payments, key, findings)
-    pending = due - paid
-    sched_cite = cite["首笔拨付比例"]
+    pending = due - paid if paid is not None else None
 
-    if final < 0:
+    if final is not None and final < 0:
         findings.append(warning("NEGATIVE_FINAL", f"{name} 的尾款为 {final:,.2f} 元：首笔 {first:,.2f} 元已超过最终补助金额 "
                                 f"{subsidy:,.2f} 元。请确认首笔是否按合同金额拨付。", towns.where(i), sched_cite))
-    if final_due and not first_due:
+    if final_due and first_due is False:
         findings.append(warning("FIRST_NOT_DUE_AFTER_ACCEPTANCE", f"{name} 已验收入库，但工程进度 {progress:.2%} 未达 "
                                 f"{first_progress:.0%}，首笔未到拨付条件，仅尾款到期。报告六(二)一)4 规定通过验收、指标入库后"
                                 "全额支付，请确认是否应一并拨付首笔。", towns.where(i), sched_cite))
-    if pending < 0:
+    if undecided:
+        findings.append(error("INSTALMENT_PENDING", f"{name} 的拨付条件或金额所依据的数字缺失或无法识别（见本乡镇的其他错误），"
+                              "相应批次待定，未计入应拨，不予拨付。更正后重新结算。", towns.where(i), sched_cite))
+    if pending is not None and pending < 0 and not undecided:
         findings.append(error("OVERPAID", f"{name} 已拨付 {paid:,.2f} 元，超过按进度应拨的 {due:,.2f} 元，"
                               f"多拨 {-pending:,.2f} 元，应追回或核实。", towns.cell("已拨付(元)", i), sched_cite))
-    if estimate:
+    if estimate and subsidy is not None:
         findings.append(info("ESTIMATE", f"{name} 尚未验收入库，补助金额 {subsidy:,.2f} 元为按实施恢复面积计算的预计数，"
                              "验收入库后以验收入库面积为准。", towns.cell("验收入库面积(亩)", i), cite["补助标准"]))
 
@@ -149,15 +152,56 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
         "乡镇名称": name, "下达任务(亩)": task, "实施恢复面积(亩)": implemented, "完成比例": ratio,
         "验收入库面积(亩)": accepted, "合同金额(元)": contract, "补助金额(元)": subsidy, "已拨付(元)": paid,
         "待拨付(元)": pending, "工程进度": progress, "应拨(元)": due,
-        "备注": "预计（未验收入库）" if estimate else "已验收入库", "依据": basis,
+        "备注": ("预计（未验收入库）" if estimate else "已验收入库") if subsidy is not None else "待定（见错误）",
+        "依据": basis,
     }
     instalments = [
-        {"乡镇名称": name, "批次": "首笔", "条件": f"工程进度 ≥ {first_progress:.0%}（当前 {progress:.2%}）",
+        {"乡镇名称": name, "批次": "首笔", "条件": f"工程进度 ≥ {first_progress:.0%}（当前 {_pct(progress)}）",
          "条件已满足": first_due, "金额(元)": first, "依据": f"{sched_cite}（合同金额 × {first_rate:.0%}）"},
-        {"乡镇名称": name, "批次": "尾款", "条件": f"验收入库面积 > 0（当前 {_area(accepted)}）",
+        {"乡镇名称": name, "批次": "尾款",
+         "条件": f"完成全部工程量并通过验收、指标入库：验收入库面积 > 0（当前 {_area(accepted)}），工程进度 100%"
+                 f"（当前 {_pct(stated_progress) if stated_progress is not None else '未填，视为完工'}）",
          "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 − 首笔）"},
     ]
     return row, instalments
+
+
+def _pct(value) -> str:
+    return "待定" if value is None else f"{value:.2%}"
+
+
+def _progress(towns, i, name, findings):
+    """(工程进度 as the ledger states it or None, whether it could be read). A ratio above 100% is an
+    error, never 5900%: the reader flags it where the header has no `(%)`; this guard covers the rest."""
+    value = towns.get("工程进度", i)
+    if not towns.trusted("工程进度", i):
+        return None, False
+    if value is not None and value > 1:
+        typed = f"{value.normalize():f}"
+        findings.append(error("RATIO_ABOVE_100", f"{name} 的工程进度为 {typed}，超过 100%：如指 {typed}%，请写成 {typed}% 或 "
+                              f"{(value / 100).normalize():f}。首笔和尾款待定，未按 {typed} 倍计算。", towns.cell("工程进度", i)))
+        return None, False
+    return value, True
+
+
+def _final_due(towns, i, name, areas, progress, final, cite, findings):
+    """六(二)一)4: 完成全部工程量并通过验收、指标入库后全额支付. True, False, or None (pending)."""
+    (accepted, implemented), (stated_progress, progress_ok) = areas, progress
+    if accepted is None or accepted <= 0:
+        return False if accepted is not None or towns.trusted("验收入库面积(亩)", i) else None
+    if implemented is not None and accepted > implemented:
+        findings.append(error("ACCEPTED_ABOVE_IMPLEMENTED", f"{name} 的验收入库面积 {accepted:,.4f} 亩大于实施恢复面积 "
+                              f"{implemented:,.4f} 亩，两者必有一个有误。尾款待定，更正其中之一后重新结算。",
+                              towns.cell("验收入库面积(亩)", i), cite))
+        return None
+    if not progress_ok or final is None:
+        return None
+    if stated_progress is not None and stated_progress < 1:
+        findings.append(warning("FINAL_BEFORE_COMPLETION", f"{name} 已有验收入库面积，但工程进度为 {stated_progress:.2%}，"
+                                "尚未完成全部工程量：尾款待完工后拨付。如已完工，请把工程进度改为 100%。",
+                                towns.cell("工程进度", i), cite))
+        return False
+    return True
 
 
 def _area(value) -> str:
@@ -181,6 +225,8 @@ def _from_parcels(towns, i, column, parcels, key, attr, findings):
 def _paid(towns, i, name, payments, key, findings):
     stated = towns.get("已拨付(元)", i)
     if payments is None or not payments.present:
+        if stated is None and not towns.trusted("已拨付(元)", i):
+            return None  # unreadable: 待拨付 stays pending rather than assume nothing was paid
         return stated if stated is not None else ZERO
     total = payments.by_town.get(key, ZERO)
     if stated is not None and stated != total:
@@ -230,94 +276,3 @@ def _total_row(rows: list[dict]) -> dict:
     task = total_row["下达任务(亩)"]
     total_row["完成比例"] = total_row["实施恢复面积(亩)"] / task if task else None
     return total_row
-
-
-def _aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, ParcelSums] | None:
-    """Per-township implemented and accepted area from 图斑 (SPEC §2.1), vectorised with pandas:
-    a 图斑 sheet may hold a million parcels. Areas stay Decimal (summed exactly)."""
-    if table is None:
-        return None
-    import pandas as pd
-
-    areas = Fixed.of(table.columns["面积(亩)"])  # int64 at one exact scale: numpy sums, not Decimal objects
-    frame = pd.DataFrame({"name": table.columns["乡镇名称"], "area": areas.ints,
-                          "state": table.columns["状态"], "id": table.columns["图斑编号"],
-                          "date": table.columns.get("验收日期") or [None] * len(table)})
-    names = frame["name"].dropna().unique()
-    frame["key"] = frame["name"].map({n: index.resolve(n) for n in names})
-    matched = frame["key"].notna()
-    known = frame["state"].isin(PARCEL_STATES)
-    done = matched & known & frame["state"].isin(("已实施", "已验收入库"))
-    accepted = done & (frame["state"] == "已验收入库")
-    when = pd.to_datetime(frame["date"], errors="coerce")
-    dated = accepted & when.notna()
-    in_time = dated & (when <= pd.Timestamp(deadline))
-
-    sums: dict[str, ParcelSums] = defaultdict(ParcelSums)
-    for key, area in frame.loc[done].groupby("key")["area"].sum().items():
-        sums[key].implemented = areas.decimal(area)
-    for key, area in frame.loc[in_time].groupby("key")["area"].sum().items():
-        sums[key].accepted, sums[key].any_accepted = areas.decimal(area), True
-
-    unmatched = {}
-    for name, group in frame.loc[~matched].groupby(frame["name"].fillna("（空白）"), sort=False):
-        unmatched[str(name)] = [int(group.index[0]), len(group), areas.decimal(group["area"].sum())]
-    duplicates = list(frame.index[frame["id"].notna() & frame["id"].duplicated()])
-    late = list(frame.index[dated & ~in_time])
-    undated = list(frame.index[accepted & ~dated])
-    bad_state = list(frame.index[matched & ~known])
-    _parcel_findings(table, index, unmatched, duplicates, late, undated, bad_state, deadline, cite, findings)
-    return sums
-
-
-def _listing(table, rows, column) -> str:
-    shown = "、".join(str(table.cell(column, i)) for i in rows[:10])
-    return shown + (f" 等共 {len(rows)} 处" if len(rows) > 10 else "")
-
-
-def _parcel_findings(table, index, unmatched, duplicates, late, undated, bad_state, deadline, cite, findings):
-    for name, (i, count, area) in unmatched.items():
-        findings.append(error("UNMATCHED_NAME", f"「图斑」中有 {count} 个图斑（共 {area:,.4f} 亩）的"
-                              + index.unmatched_message(name), table.cell("乡镇名称", i)))
-    if duplicates:
-        findings.append(error("DUPLICATE_PARCEL", f"图斑编号重复 {len(duplicates)} 处（重复的图斑仍计入面积，请核实是否重复登记）："
-                              + _listing(table, duplicates, "图斑编号"), table.cell("图斑编号", duplicates[0])))
-    if bad_state:
-        findings.append(error("BAD_STATE", f"图斑状态须为 {'/'.join(PARCEL_STATES)}，以下图斑未能识别，未计入面积："
-                              + _listing(table, bad_state, "状态"), table.cell("状态", bad_state[0])))
-    if undated:
-        findings.append(error("ACCEPTED_UNDATED", "已验收入库的图斑缺少验收日期，未计入验收入库面积（只计入实施恢复面积）："
-                              + _listing(table, undated, "验收日期"), table.cell("验收日期", undated[0]), cite["验收截止日期"]))
-    if late:
-        findings.append(warning("ACCEPTED_LATE", f"以下图斑验收日期晚于截止日期 {deadline}，不计入补助的验收入库面积"
-                                "（只计入实施恢复面积）：" + _listing(table, late, "验收日期"),
-                                table.cell("验收日期", late[0]), cite["验收截止日期"]))
-
-
-@dataclass
-class Payments:
-    present: bool
-    by_town: dict[str, Decimal]
-    unmatched_total: Decimal
-
-
-def _match_payments(table, index, findings) -> Payments:
-    if table is None:
-        return Payments(False, {}, ZERO)
-    by_town: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    unmatched: dict[str, list] = {}
-    nameless = ZERO  # rows without a 单位名称: already a KEY_MISSING finding, still counted as unmatched
-    for i, (name, amount) in enumerate(zip(table.columns["单位名称"], table.columns["金额(元)"])):
-        if name is None:
-            nameless += amount or ZERO
-            continue
-        key = index.resolve(name)
-        if key is None:
-            entry = unmatched.setdefault(str(name), [i, ZERO])
-            entry[1] += amount or ZERO
-        else:
-            by_town[key] += amount or ZERO
-    for name, (i, amount) in unmatched.items():
-        findings.append(error("UNMATCHED_NAME", f"「拨付明细」中 {amount:,.2f} 元的收款"
-                              + index.unmatched_message(name), table.cell("单位名称", i)))
-    return Payments(True, dict(by_town), nameless + sum((a for _, a in unmatched.values()), ZERO))

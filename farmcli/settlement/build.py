@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from farmcli.model.cells import normalise_text
-from farmcli.model.findings import Finding, LedgerError, info, warning
+from farmcli.model.findings import Finding, LedgerError, error, info, warning
 from farmcli.model.table import check_totals
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
 from farmcli.model.names import name_key
-from farmcli.model.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
+from farmcli.model.params import Param, PolicyData, check_in_force, check_overrides, load_policy_data, parse_value, resolve
 from farmcli.policies import find_policy, policy_module
 from farmcli.model.progress import Progress
 from farmcli.model.result import Inputs, ResultTable, Total
@@ -112,6 +112,7 @@ def settle_ledger(
     year = choose_year(year, settings, data, findings)
     if not 1990 <= year <= 2100:
         raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
+    check_in_force(data, year)
     module = policy_module(policy_id)
     findings.extend(_check_settings(settings, data, year))
 
@@ -126,15 +127,17 @@ def settle_ledger(
     findings.extend(found)
 
     overrides = overrides or {}
-    check_overrides(overrides, [data, scoring.scoring_parameters()])
+    check_overrides(overrides, [data, scoring.scoring_parameters()], tuple(scoring.SETTING_INPUTS))
     params = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides)
     inputs = Inputs(tables=tables, params={k: p.value for k, p in params.items()},
                     citations={k: p.citation for k, p in params.items()}, year=year, aliases=aliases, as_of=as_of)
     outcome = module.settle(inputs)
     findings.extend(outcome.findings)
     tables, totals = list(outcome.tables), list(outcome.totals)
+    # The scoring table's scalars may come from --set too, which wins over 设置 (SPEC §1 设置).
+    scalars = {**settings, **{k: (v, f"命令行 --set {k}") for k, v in overrides.items() if k in scoring.SETTING_INPUTS}}
     perf_tables, perf_totals, found, perf_params = scoring.evaluate(
-        {spec.name: read_table(book, spec) for spec in scoring.SHEETS}, settings,
+        {spec.name: read_table(book, spec) for spec in scoring.SHEETS}, scalars,
         getattr(module, "PERFORMANCE_INPUTS", {}), totals, year, overrides, read_framework(framework))
     findings.extend(found)
     tables += perf_tables
@@ -155,7 +158,10 @@ def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding
         value, where = settings["年度"]
         parsed, _ = parse_value("int", value)
         if parsed is not None and parsed != year:
-            out.append(warning("YEAR_DIFFERS", f"「设置」表的年度为 {parsed}，而本次按 {year} 年度结算。请确认年度。", where))
+            # An error, not a warning: settling the wrong year changes the money (SPEC §1 Year).
+            out.append(error("YEAR_DIFFERS", f"命令行要求结算 {year} 年度，而台账「设置」表的年度为 {parsed}。"
+                             f"farmcli 已按 {year} 年度结算；如应结算 {parsed} 年度，请改用 farmcli settle {parsed} …，"
+                             f"或把「设置」表的年度改为 {year}。", where))
     return out
 
 
