@@ -1,52 +1,40 @@
-"""Writing a settlement: under a lock on the output folder, compared with the
-previous run, every file written atomically (all or none)."""
+"""Writing a settlement: under a lock on the output folder, compared with the previous run,
+every output replaced together or not at all (outputs/atomic.py).
+
+The record of the settlement (what the next run compares with) travels inside the workbook;
+the clerk's folder holds only the outputs.
+"""
 
 from __future__ import annotations
 
-import fcntl
+import base64
+import json
 import os
-import time
-from contextlib import contextmanager
+import zipfile
 from pathlib import Path
 
-from farmcli.settlement.changes import compare, load_previous
 from farmcli.model.findings import LedgerError
-from farmcli.outputs.atomic import write_atomically
-from farmcli.outputs.jsonout import dumps, settlement_json
+from farmcli.model.progress import Progress
+from farmcli.outputs.atomic import ReplaceError, recover, write_atomically
+from farmcli.outputs.lock import LOCK_NAME, folder_lock  # noqa: F401 — LOCK_NAME for callers and tests
 from farmcli.outputs.report import write_report
 from farmcli.outputs.workbook import write_workbook
-from farmcli.model.progress import Progress
 from farmcli.settlement.build import Settlement
+from farmcli.settlement.changes import compare, make_record
 
-LOCK_NAME = ".farmcli.lock"
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)
+RECORD_NS = "urn:farmcli:record"  # the same part as farmcli/outputs/package.py (h-package) writes
 
 
 def output_paths(folder: Path, ledger: Path, year: int) -> dict[str, Path]:
     # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
     stem = f"{ledger.stem}-{year}年度结算"
-    return {"workbook": folder / f"{stem}.xlsx", "report": folder / f"{stem}报告.md",
-            "sidecar": folder / f".{stem}.farmcli.json"}
+    return {"workbook": folder / f"{stem}.xlsx", "report": folder / f"{stem}报告.md"}
 
 
-@contextmanager
-def folder_lock(folder: Path, wait: float):
-    """An exclusive lock on the output folder, so two runs never interleave their files."""
-    with (folder / LOCK_NAME).open("a") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LedgerError(f"另一个 farmcli 正在向 {folder} 写入结算结果，等待 {wait:.0f} 秒后仍未结束。"
-                                      "请稍后再运行，或换一个 --out。") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _sidecar(folder: Path, ledger: Path, year: int) -> Path:
+    """farmcli 0.1 kept its record here; read once to migrate, removed after the next run."""
+    return folder / f".{ledger.stem}-{year}年度结算.farmcli.json"
 
 
 def prepare_folder(folder: Path) -> None:
@@ -62,23 +50,99 @@ def prepare_folder(folder: Path) -> None:
 
 def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOCK_WAIT,
                      progress: Progress | None = None) -> dict[str, str]:
-    """Write the workbook, the report and the sidecar; set `s.changes`. Returns the output paths."""
+    """Write the outputs (the record inside the workbook); set `s.changes`. Returns the output paths."""
     prepare_folder(folder)
     paths = output_paths(folder, s.ledger, s.year)
-    outputs = {"workbook": str(paths["workbook"]), "report": str(paths["report"])}
+    outputs = {name: str(path) for name, path in paths.items()}
+    sidecar = _sidecar(folder, s.ledger, s.year)
     try:
         with folder_lock(folder, lock_wait):
-            current = settlement_json(s, outputs)
-            s.changes = compare(load_previous(paths["sidecar"]), current, paths["sidecar"])
-            record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
-            write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p, progress),
-                paths["report"]: lambda p: write_report(s, outputs, p),
-                paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
-            })
+            recover(folder, list(paths.values()))  # a killed run's earlier outputs back, its leftovers gone
+            record = make_record(s)
+            previous = _load_record(paths["workbook"])
+            where = paths["workbook"].name
+            if previous is None and sidecar.exists():
+                previous, where = _load_sidecar(sidecar), sidecar.name
+            s.changes = compare(previous, record, where if previous is not None else None)
+            data = _record_bytes(record)
+
+            def workbook(p: Path) -> None:
+                write_workbook(s, p, progress)
+                _attach_record(p, data)
+
+            write_atomically({paths["workbook"]: workbook, paths["report"]: lambda p: write_report(s, outputs, p)})
+            sidecar.unlink(missing_ok=True)  # migrated: the record is in the workbook now
+    except ReplaceError as exc:
+        raise LedgerError(_replace_message(exc)) from exc
     except OSError as exc:
         raise LedgerError(f"无法写入输出文件夹 {folder}：{os_reason(exc)}。请检查文件夹权限或换一个 --out。") from exc
     return outputs
+
+
+def _replace_message(exc: ReplaceError) -> str:
+    name = exc.target.name
+    if isinstance(exc.cause, PermissionError) or getattr(exc.cause, "winerror", None) in (32, 33):
+        return (f"无法替换 {exc.target}：文件可能正在 Excel 或 WPS 中打开（或没有写入权限）。"
+                f"请在 Excel/WPS 中关闭“{name}”后重新运行。本次没有替换任何结果，之前的结算文件保持原样。")
+    return (f"无法替换 {exc.target}：{os_reason(exc.cause)}。本次没有替换任何结果，之前的结算文件保持原样。"
+            "请检查文件夹后重新运行。")
+
+
+def _record_bytes(record: dict) -> bytes:
+    """The record as stored: UTF-8 JSON, every figure exact text (settlement.changes.make_record)."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _load_record(workbook_path: Path) -> dict | None:
+    """The record inside an earlier settlement workbook, or None (first run, or not ours)."""
+    # TODO(h-package): call farmcli.outputs.package.read_record(workbook_path), which reads the same part.
+    data = _read_record_part(workbook_path)
+    if data is None:
+        return None
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _load_sidecar(sidecar: Path) -> dict | None:
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+# --- Stand-in until farmcli/outputs/package.py (h-package) is merged: fill_workbook(record=…) writes
+# this part with its relationship; here it is appended to the workbook xlsxwriter wrote. Same
+# namespace and base64 payload, so package.read_record reads records written by either.
+
+def _attach_record(workbook: Path, data: bytes) -> None:
+    with zipfile.ZipFile(workbook, "a", zipfile.ZIP_DEFLATED) as archive:
+        number = 1
+        while f"customXml/item{number}.xml" in archive.namelist():
+            number += 1
+        info = zipfile.ZipInfo(f"customXml/item{number}.xml", (1980, 1, 1, 0, 0, 0))  # same input, same bytes
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<farmcli xmlns="{RECORD_NS}" '
+                               f'encoding="base64">{base64.b64encode(data).decode()}</farmcli>')
+
+
+def _read_record_part(workbook: Path) -> bytes | None:
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with zipfile.ZipFile(workbook) as archive:
+            for name in archive.namelist():
+                if name.startswith("customXml/item") and name.endswith(".xml") and "Props" not in name:
+                    head = archive.read(name)
+                    if RECORD_NS.encode() in head[:512]:
+                        root = fromstring(head)
+                        return base64.b64decode(root.text or "", validate=True)
+    except Exception:  # noqa: BLE001 — a damaged or foreign workbook simply has no record
+        return None
+    return None
 
 
 def os_reason(exc: OSError) -> str:
