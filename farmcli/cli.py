@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,18 +26,87 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING = 0, 1, 2
+# What has happened so far, for honest last words: the outputs once written, and the exit code
+# the command settles on if printing fails afterwards.
+_state: dict = {"outputs": None, "code": EXIT_OK}
+
+
+class _PrintFailed(Exception):
+    """Printing failed after the work was done; `cause` is None for a reader that went away."""
+
+    def __init__(self, cause: BaseException | None):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@contextmanager
+def _printing(code: int):
+    """Print the results: a closed pipe (`| head`) is not an error, a full disk is said as such,
+    and neither changes the exit code the command has earned."""
+    _state["code"] = code
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError as exc:
+        raise _PrintFailed(None) from exc
+    except (OSError, UnicodeError) as exc:
+        raise _PrintFailed(exc) from exc
+
+
+def _emit_json(text: str) -> None:
+    """--json is UTF-8 on stdout whatever the console's code page."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text + "\n")
+        return
+    buffer.write(text.encode("utf-8") + b"\n")
+    buffer.flush()
+
+
+def _console_proof() -> None:
+    """A GBK or ASCII console shows `?` for what it cannot show, instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe or a full disk, let the interpreter's last flush go nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _say(text: str) -> None:
+    """A message to the clerk on stderr that never raises (stderr may be gone too)."""
+    try:
+        _stderr().print(text, markup=False)
+    except Exception:  # noqa: BLE001 — nowhere left to say it
+        pass
+
+
+def _console(stderr: bool):
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1; a reader that went away is not an error
+            self.quiet = True
+            raise BrokenPipeError(32, "Broken pipe")
+
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _stderr():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _console(stderr=True)
 
 
 def _stdout():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
+    return _console(stderr=False)
 
 
 def _version(value: bool) -> None:
@@ -78,7 +148,7 @@ def _parse_as_of(text: str | None):
 
 @app.command()
 def settle(
-    year: Annotated[int, typer.Argument(help="结算年度，如 2022")],
+    year: Annotated[str, typer.Argument(help="结算年度，如 2022", show_default=False)],
     ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID（缺省取「设置」表的“政策”）")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
@@ -94,29 +164,33 @@ def settle(
     from farmcli.outputs.jsonout import dumps, settlement_json
     from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
     from farmcli.settlement.build import settle_ledger
+    from farmcli.cli_args import find_ledger, parse_year
 
+    year_settled = parse_year(year, str(ledger))
+    ledger = find_ledger(ledger)
     report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
     with bar:
-        s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
+        s = settle_ledger(ledger, year_settled, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
         folder = out if out is not None else ledger.resolve().parent
         wait = _lock_wait(DEFAULT_LOCK_WAIT)
         outputs = write_settlement(s, folder, wait, report)
-    if json_:
-        typer.echo(dumps(settlement_json(s, outputs)))
-    elif not quiet:
-        _print_summary(s, outputs)
+    _state["outputs"] = outputs
+    code = EXIT_FINDINGS if has_errors(s.findings) else EXIT_OK
+    with _printing(code):
+        if json_:
+            _emit_json(dumps(settlement_json(s, outputs)))
+        elif not quiet:
+            _print_summary(s, outputs)
     if not quiet and s.changes is not None and s.changes.previous is not None:
         items = s.changes.items
         lines = [f"与上次结算相比：{len(items)} 处变化" if items else "与上次结算相比：金额和状态没有变化"]
         lines += [f"  {describe(item)}" for item in items[:20]]
         if len(items) > 20:
             lines.append(f"  …其余 {len(items) - 20} 处见工作簿「变更」表")
-        _stderr().print("\n".join(lines), markup=False)
-    if has_errors(s.findings):
-        if quiet or json_:
-            n = count_by_severity(s.findings)["error"]
-            _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
-        raise typer.Exit(EXIT_FINDINGS)
+        _say("\n".join(lines))
+    if code == EXIT_FINDINGS and (quiet or json_):
+        _say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['report']}")
+    raise typer.Exit(code)
 
 
 def _lock_wait(default: float) -> float:
@@ -183,19 +257,21 @@ def check(
 
     from farmcli.model.findings import SEVERITY_ZH, has_errors, sorted_findings
     from farmcli.settlement.build import settle_ledger
+    from farmcli.cli_args import find_ledger
 
-    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), framework=framework)
+    s = settle_ledger(find_ledger(ledger), year, policy, _parse_sets(set_ or []), framework=framework)
     findings = sorted_findings(s.findings)
-    if json_:
-        typer.echo(json.dumps({"policy": s.policy.id, "year": s.year,
-                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
-    else:
-        console = _stdout()
-        console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
-        for f in findings:
-            console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
-    if has_errors(findings):
-        raise typer.Exit(EXIT_FINDINGS)
+    code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+    with _printing(code):
+        if json_:
+            _emit_json(json.dumps({"policy": s.policy.id, "year": s.year,
+                                   "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        else:
+            console = _stdout()
+            console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
+            for f in findings:
+                console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -212,24 +288,37 @@ def template(
     target = out or Path(f"{policy_id}-台账模板.xlsx")
     if target.exists() and target.is_dir():
         raise LedgerError(f"{target} 是文件夹。请用 --out 给出 .xlsx 文件名。")
+    from xlsxwriter.exceptions import FileCreateError
+
     try:
         write_template(policy_id, target)
     except OSError as exc:
-        raise LedgerError(f"无法写入 {target}：{os_reason(exc)}。请检查路径和权限。") from exc
-    typer.echo(f"空白台账已写入 {target}")
+        raise LedgerError(f"无法写入 {target}：{os_reason(exc)}。请检查路径和权限，或用 --out 换一个位置。") from exc
+    except FileCreateError as exc:  # xlsxwriter's own, not an OSError
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else None
+        reason = os_reason(cause) if cause is not None else "无法创建文件"
+        raise LedgerError(f"无法写入 {target}：{reason}。请检查文件夹权限，或用 --out 换一个可写的位置。") from exc
+    with _printing(EXIT_OK):
+        _stdout().print(f"空白台账已写入 {target}", markup=False)
 
 
 @app.command()
 def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] = False) -> None:
     """列出各项政策及其参数（值、单位、适用期、依据）。"""
-    import json
 
     from farmcli.policies import all_policy_data
     from farmcli.scoring.pipeline import scoring_parameters
 
     data = all_policy_data() + [scoring_parameters()]  # the scoring rules apply to every policy
+    with _printing(EXIT_OK):
+        _print_policies(data, json_)
+
+
+def _print_policies(data, json_: bool) -> None:
+    import json
+
     if json_:
-        typer.echo(json.dumps([{
+        _emit_json(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
             "parameters": [{"name": p.name, "value": _json_value(p.value), "unit": p.unit,
                             "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
@@ -253,26 +342,55 @@ def _json_value(value):
     return Param("", value, "", "", "", "").as_json()["value"]
 
 
+def _written() -> str:
+    """What the clerk has on disk: never "nothing" once the outputs are in place."""
+    outputs = _state["outputs"]
+    if outputs is None:
+        return "未写出任何文件。"
+    return f"结算结果已完整写入 {outputs['workbook']} 等文件。"
+
+
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
+    _console_proof()
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+    except _PrintFailed as exc:
+        _silence_stdout()
+        if exc.cause is not None:
+            from farmcli.outputs.write import os_reason
+
+            why = os_reason(exc.cause) if isinstance(exc.cause, OSError) else type(exc.cause).__name__
+            _say(f"无法输出到标准输出（{why}）。{_written()}")
+        sys.exit(_state["code"])
     except LedgerError as exc:
-        _stderr().print(f"错误：{exc}", markup=False)
+        _say(f"错误：{exc}")
         sys.exit(EXIT_NOTHING)
     except KeyboardInterrupt:
-        _stderr().print("已中断，未写出任何文件。", markup=False)
-        sys.exit(EXIT_NOTHING)
+        _say(f"已中断。{_written()}")
+        sys.exit(EXIT_NOTHING if _state["outputs"] is None else _state["code"])
     except Exception as exc:  # noqa: BLE001 — the promise is: no traceback, ever
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from typer's click
-            exc.show()
-            _stderr().print("命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。", markup=False)
+            _usage_error(exc)
             sys.exit(EXIT_NOTHING)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_NOTHING)
         if os.environ.get("FARMCLI_DEBUG"):
             raise
-        _stderr().print(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。未写出任何文件。"
-                        "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。", markup=False)
-        sys.exit(EXIT_NOTHING)
+        _say(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。{_written()}"
+             "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。")
+        sys.exit(EXIT_NOTHING if _state["outputs"] is None else _state["code"])
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _usage_error(exc) -> None:
+    """click's English usage errors, with the Chinese fix where a slip is recognised."""
+    from farmcli.cli_args import extra_arguments_message
+
+    hint = extra_arguments_message(sys.argv[1:]) if "unexpected extra argument" in str(exc) else None
+    if hint is None:
+        try:
+            exc.show()
+        except Exception:  # noqa: BLE001 — stderr may be gone
+            pass
+    _say(f"错误：{hint}" if hint else "命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。")
