@@ -154,7 +154,7 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
         {"乡镇名称": name, "批次": "首笔", "条件": f"工程进度 ≥ {first_progress:.0%}（当前 {progress:.2%}）",
          "条件已满足": first_due, "金额(元)": first, "依据": f"{sched_cite}（合同金额 × {first_rate:.0%}）"},
         {"乡镇名称": name, "批次": "尾款", "条件": f"验收入库面积 > 0（当前 {_area(accepted)}）",
-         "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 − 首笔）"},
+         "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 - 首笔）"},
     ]
     return row, instalments
 
