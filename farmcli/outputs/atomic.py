@@ -24,9 +24,9 @@ NEW, OLD = ".farmcli-new.tmp", ".farmcli-old.tmp"
 class ReplaceError(OSError):
     """Moving `target` (or its earlier version) failed; every earlier output is back in place."""
 
-    def __init__(self, target: Path, cause: OSError):
+    def __init__(self, target: Path, cause: OSError, restored: bool = True):
         super().__init__(cause.errno, cause.strerror or str(cause))
-        self.target, self.cause = target, cause
+        self.target, self.cause, self.restored = target, cause, restored
 
 
 def new_name(target: Path) -> Path:
@@ -70,7 +70,10 @@ def _swap(targets: list[Path]) -> None:
             os.replace(new_name(current), current)
             placed.append(current)
     except OSError as exc:
-        _undo(placed, moved_aside)  # if this fails too, the journal stays and the next run recovers
+        try:
+            _undo(placed, moved_aside)
+        except OSError:  # the journal stays: the next run puts the earlier outputs back first
+            raise ReplaceError(current, exc, restored=False) from exc
         (current.parent / JOURNAL).unlink(missing_ok=True)
         raise ReplaceError(current, exc) from exc
 
