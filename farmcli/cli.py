@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from farmcli import __version__
+from farmcli.cli_console import (PrintFailed, console_proof, emit_json, printing, say, silence_stdout, state,
+                                 stderr_console, stdout_console, usage_error, written)
 from farmcli.model.findings import LedgerError
 
 app = typer.Typer(
@@ -26,87 +27,6 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING = 0, 1, 2
-# What has happened so far, for honest last words: the outputs once written, and the exit code
-# the command settles on if printing fails afterwards.
-_state: dict = {"outputs": None, "code": EXIT_OK}
-
-
-class _PrintFailed(Exception):
-    """Printing failed after the work was done; `cause` is None for a reader that went away."""
-
-    def __init__(self, cause: BaseException | None):
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-@contextmanager
-def _printing(code: int):
-    """Print the results: a closed pipe (`| head`) is not an error, a full disk is said as such,
-    and neither changes the exit code the command has earned."""
-    _state["code"] = code
-    try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError as exc:
-        raise _PrintFailed(None) from exc
-    except (OSError, UnicodeError) as exc:
-        raise _PrintFailed(exc) from exc
-
-
-def _emit_json(text: str) -> None:
-    """--json is UTF-8 on stdout whatever the console's code page."""
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(text + "\n")
-        return
-    buffer.write(text.encode("utf-8") + b"\n")
-    buffer.flush()
-
-
-def _console_proof() -> None:
-    """A GBK or ASCII console shows `?` for what it cannot show, instead of failing."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="replace")
-        except (AttributeError, ValueError, OSError):
-            pass
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe or a full disk, let the interpreter's last flush go nowhere."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def _say(text: str) -> None:
-    """A message to the clerk on stderr that never raises (stderr may be gone too)."""
-    try:
-        _stderr().print(text, markup=False)
-    except Exception:  # noqa: BLE001 — nowhere left to say it
-        pass
-
-
-def _console(stderr: bool):
-    from rich.console import Console
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:  # rich would exit 1; a reader that went away is not an error
-            self.quiet = True
-            raise BrokenPipeError(32, "Broken pipe")
-
-    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
-
-
-def _stderr():
-    return _console(stderr=True)
-
-
-def _stdout():
-    return _console(stderr=False)
 
 
 def _version(value: bool) -> None:
@@ -174,11 +94,11 @@ def settle(
         folder = out if out is not None else ledger.resolve().parent
         wait = _lock_wait(DEFAULT_LOCK_WAIT)
         outputs = write_settlement(s, folder, wait, report)
-    _state["outputs"] = outputs
+    state["outputs"] = outputs
     code = EXIT_FINDINGS if has_errors(s.findings) else EXIT_OK
-    with _printing(code):
+    with printing(code):
         if json_:
-            _emit_json(dumps(settlement_json(s, outputs)))
+            emit_json(dumps(settlement_json(s, outputs)))
         elif not quiet:
             _print_summary(s, outputs)
     if not quiet and s.changes is not None and s.changes.previous is not None:
@@ -187,9 +107,9 @@ def settle(
         lines += [f"  {describe(item)}" for item in items[:20]]
         if len(items) > 20:
             lines.append(f"  …其余 {len(items) - 20} 处见工作簿「变更」表")
-        _say("\n".join(lines))
+        say("\n".join(lines))
     if code == EXIT_FINDINGS and (quiet or json_):
-        _say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['report']}")
+        say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['report']}")
     raise typer.Exit(code)
 
 
@@ -211,7 +131,7 @@ def _progress(enabled: bool):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
-                   TimeElapsedColumn(), console=_stderr(), transient=True)
+                   TimeElapsedColumn(), console=stderr_console(), transient=True)
     tasks: dict[str, int] = {}
 
     def report(what: str, done: int, total: int | None) -> None:
@@ -228,7 +148,7 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
     from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
     from farmcli.outputs.values import show
 
-    console = _stdout()
+    console = stdout_console()
     console.print(f"{s.year} 年度 {s.policy.title}（{s.policy.id}）结算完成：{s.ledger}")
     table = Table(show_header=True, header_style="bold")
     table.add_column("合计项")
@@ -262,12 +182,12 @@ def check(
     s = settle_ledger(find_ledger(ledger), year, policy, _parse_sets(set_ or []), framework=framework)
     findings = sorted_findings(s.findings)
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
-    with _printing(code):
+    with printing(code):
         if json_:
-            _emit_json(json.dumps({"policy": s.policy.id, "year": s.year,
+            emit_json(json.dumps({"policy": s.policy.id, "year": s.year,
                                    "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
         else:
-            console = _stdout()
+            console = stdout_console()
             console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
             for f in findings:
                 console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
@@ -298,8 +218,8 @@ def template(
         cause = exc.__context__ if isinstance(exc.__context__, OSError) else None
         reason = os_reason(cause) if cause is not None else "无法创建文件"
         raise LedgerError(f"无法写入 {target}：{reason}。请检查文件夹权限，或用 --out 换一个可写的位置。") from exc
-    with _printing(EXIT_OK):
-        _stdout().print(f"空白台账已写入 {target}", markup=False)
+    with printing(EXIT_OK):
+        stdout_console().print(f"空白台账已写入 {target}", markup=False)
 
 
 @app.command()
@@ -310,7 +230,7 @@ def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] 
     from farmcli.scoring.pipeline import scoring_parameters
 
     data = all_policy_data() + [scoring_parameters()]  # the scoring rules apply to every policy
-    with _printing(EXIT_OK):
+    with printing(EXIT_OK):
         _print_policies(data, json_)
 
 
@@ -318,13 +238,13 @@ def _print_policies(data, json_: bool) -> None:
     import json
 
     if json_:
-        _emit_json(json.dumps([{
+        emit_json(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
             "parameters": [{"name": p.name, "value": _json_value(p.value), "unit": p.unit,
                             "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
                            for p in d.parameters]} for d in data], ensure_ascii=False, indent=2))
         return
-    console = _stdout()
+    console = stdout_console()
     from farmcli.outputs.values import param_kind, show
 
     for d in data:
@@ -342,55 +262,34 @@ def _json_value(value):
     return Param("", value, "", "", "", "").as_json()["value"]
 
 
-def _written() -> str:
-    """What the clerk has on disk: never "nothing" once the outputs are in place."""
-    outputs = _state["outputs"]
-    if outputs is None:
-        return "未写出任何文件。"
-    return f"结算结果已完整写入 {outputs['workbook']} 等文件。"
-
-
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
-    _console_proof()
+    console_proof()
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit
-    except _PrintFailed as exc:
-        _silence_stdout()
+    except PrintFailed as exc:
+        silence_stdout()
         if exc.cause is not None:
             from farmcli.outputs.write import os_reason
 
             why = os_reason(exc.cause) if isinstance(exc.cause, OSError) else type(exc.cause).__name__
-            _say(f"无法输出到标准输出（{why}）。{_written()}")
-        sys.exit(_state["code"])
+            say(f"无法输出到标准输出（{why}）。{written()}")
+        sys.exit(state["code"])
     except LedgerError as exc:
-        _say(f"错误：{exc}")
+        say(f"错误：{exc}")
         sys.exit(EXIT_NOTHING)
     except KeyboardInterrupt:
-        _say(f"已中断。{_written()}")
-        sys.exit(EXIT_NOTHING if _state["outputs"] is None else _state["code"])
+        say(f"已中断。{written()}")
+        sys.exit(EXIT_NOTHING if state["outputs"] is None else state["code"])
     except Exception as exc:  # noqa: BLE001 — the promise is: no traceback, ever
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from typer's click
-            _usage_error(exc)
+            usage_error(exc)
             sys.exit(EXIT_NOTHING)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_NOTHING)
         if os.environ.get("FARMCLI_DEBUG"):
             raise
-        _say(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。{_written()}"
+        say(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。{written()}"
              "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。")
-        sys.exit(EXIT_NOTHING if _state["outputs"] is None else _state["code"])
+        sys.exit(EXIT_NOTHING if state["outputs"] is None else state["code"])
     sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-def _usage_error(exc) -> None:
-    """click's English usage errors, with the Chinese fix where a slip is recognised."""
-    from farmcli.cli_args import extra_arguments_message
-
-    hint = extra_arguments_message(sys.argv[1:]) if "unexpected extra argument" in str(exc) else None
-    if hint is None:
-        try:
-            exc.show()
-        except Exception:  # noqa: BLE001 — stderr may be gone
-            pass
-    _say(f"错误：{hint}" if hint else "命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。")
