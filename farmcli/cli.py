@@ -14,6 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from farmcli import __version__
+from farmcli.cli_console import (PrintFailed, console_proof, emit_json, printing, say, silence_stdout, state,
+                                 stderr_console, stdout_console, usage_error, written)
 from farmcli.model.findings import LedgerError
 
 app = typer.Typer(
@@ -25,18 +27,6 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING = 0, 1, 2
-
-
-def _stderr():
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _stdout():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -79,7 +69,7 @@ def _parse_as_of(text: str | None):
 
 @app.command()
 def settle(
-    year: Annotated[int, typer.Argument(help="结算年度，如 2022")],
+    year: Annotated[str, typer.Argument(help="结算年度，如 2022", show_default=False)],
     ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID（缺省取「设置」表的“政策”）")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
@@ -95,29 +85,33 @@ def settle(
     from farmcli.outputs.jsonout import dumps, settlement_json
     from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
     from farmcli.settlement.build import settle_ledger
+    from farmcli.cli_args import find_ledger, parse_year
 
+    year_settled = parse_year(year, str(ledger))
+    ledger = find_ledger(ledger)
     report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
     with bar:
-        s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
+        s = settle_ledger(ledger, year_settled, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
         folder = out if out is not None else ledger.resolve().parent
         wait = _lock_wait(DEFAULT_LOCK_WAIT)
         outputs, changes = write_settlement(s, folder, wait, report)
-    if json_:
-        typer.echo(dumps(settlement_json(s, outputs, changes)))
-    elif not quiet:
-        _print_summary(s, outputs)
+    state["outputs"] = outputs
+    code = EXIT_FINDINGS if has_errors(s.findings) else EXIT_OK
+    with printing(code):
+        if json_:
+            emit_json(dumps(settlement_json(s, outputs, changes)))
+        elif not quiet:
+            _print_summary(s, outputs)
     if not quiet and changes is not None and changes.previous is not None:
         items = changes.items
         lines = [f"与上次结算相比：{len(items)} 处变化" if items else "与上次结算相比：金额和状态没有变化"]
         lines += [f"  {describe(item)}" for item in items[:20]]
         if len(items) > 20:
             lines.append(f"  …其余 {len(items) - 20} 处见工作簿「变更」表")
-        _stderr().print("\n".join(lines), markup=False)
-    if has_errors(s.findings):
-        if quiet or json_:
-            n = count_by_severity(s.findings)["error"]
-            _stderr().print(f"结算完成，但有 {n} 项错误，详见 {outputs['report']}", markup=False)
-        raise typer.Exit(EXIT_FINDINGS)
+        say("\n".join(lines))
+    if code == EXIT_FINDINGS and (quiet or json_):
+        say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['report']}")
+    raise typer.Exit(code)
 
 
 def _lock_wait(default: float) -> float:
@@ -138,7 +132,7 @@ def _progress(enabled: bool):
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
-                   TimeElapsedColumn(), console=_stderr(), transient=True)
+                   TimeElapsedColumn(), console=stderr_console(), transient=True)
     tasks: dict[str, int] = {}
 
     def report(what: str, done: int, total: int | None) -> None:
@@ -155,7 +149,7 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
     from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
     from farmcli.outputs.values import show
 
-    console = _stdout()
+    console = stdout_console()
     console.print(f"{s.year} 年度 {s.policy.title}（{s.policy.id}）结算完成：{s.ledger}")
     table = Table(show_header=True, header_style="bold")
     table.add_column("合计项")
@@ -185,19 +179,21 @@ def check(
 
     from farmcli.model.findings import SEVERITY_ZH, has_errors, sorted_findings
     from farmcli.settlement.build import settle_ledger
+    from farmcli.cli_args import find_ledger
 
-    s = settle_ledger(ledger, year, policy, _parse_sets(set_ or []), framework=framework)
+    s = settle_ledger(find_ledger(ledger), year, policy, _parse_sets(set_ or []), framework=framework)
     findings = sorted_findings(s.findings)
-    if json_:
-        typer.echo(json.dumps({"policy": s.policy.id, "year": s.year,
-                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
-    else:
-        console = _stdout()
-        console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
-        for f in findings:
-            console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
-    if has_errors(findings):
-        raise typer.Exit(EXIT_FINDINGS)
+    code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
+    with printing(code):
+        if json_:
+            emit_json(json.dumps({"policy": s.policy.id, "year": s.year,
+                                   "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+        else:
+            console = stdout_console()
+            console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
+            for f in findings:
+                console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -214,30 +210,43 @@ def template(
     target = out or Path(f"{policy_id}-台账模板.xlsx")
     if target.exists() and target.is_dir():
         raise LedgerError(f"{target} 是文件夹。请用 --out 给出 .xlsx 文件名。")
+    from xlsxwriter.exceptions import FileCreateError
+
     try:
         write_template(policy_id, target)
     except OSError as exc:
-        raise LedgerError(f"无法写入 {target}：{os_reason(exc)}。请检查路径和权限。") from exc
-    typer.echo(f"空白台账已写入 {target}")
+        raise LedgerError(f"无法写入 {target}：{os_reason(exc)}。请检查路径和权限，或用 --out 换一个位置。") from exc
+    except FileCreateError as exc:  # xlsxwriter's own, not an OSError
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else None
+        reason = os_reason(cause) if cause is not None else "无法创建文件"
+        raise LedgerError(f"无法写入 {target}：{reason}。请检查文件夹权限，或用 --out 换一个可写的位置。") from exc
+    with printing(EXIT_OK):
+        stdout_console().print(f"空白台账已写入 {target}", markup=False)
 
 
 @app.command()
 def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] = False) -> None:
     """列出各项政策及其参数（值、单位、适用期、依据）。"""
-    import json
 
     from farmcli.policies import all_policy_data
     from farmcli.scoring.pipeline import scoring_parameters
 
     data = all_policy_data() + [scoring_parameters()]  # the scoring rules apply to every policy
+    with printing(EXIT_OK):
+        _print_policies(data, json_)
+
+
+def _print_policies(data, json_: bool) -> None:
+    import json
+
     if json_:
-        typer.echo(json.dumps([{
+        emit_json(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
             "parameters": [{"name": p.name, "value": _json_value(p.value), "unit": p.unit,
                             "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
                            for p in d.parameters]} for d in data], ensure_ascii=False, indent=2))
         return
-    console = _stdout()
+    console = stdout_console()
     from farmcli.outputs.values import param_kind, show
 
     for d in data:
@@ -257,24 +266,32 @@ def _json_value(value):
 
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
+    console_proof()
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+    except PrintFailed as exc:
+        silence_stdout()
+        if exc.cause is not None:
+            from farmcli.outputs.write import os_reason
+
+            why = os_reason(exc.cause) if isinstance(exc.cause, OSError) else type(exc.cause).__name__
+            say(f"无法输出到标准输出（{why}）。{written()}")
+        sys.exit(state["code"])
     except LedgerError as exc:
-        _stderr().print(f"错误：{exc}", markup=False)
+        say(f"错误：{exc}")
         sys.exit(EXIT_NOTHING)
     except KeyboardInterrupt:
-        _stderr().print("已中断，未写出任何文件。", markup=False)
-        sys.exit(EXIT_NOTHING)
+        say(f"已中断。{written()}")
+        sys.exit(EXIT_NOTHING if state["outputs"] is None else state["code"])
     except Exception as exc:  # noqa: BLE001 — the promise is: no traceback, ever
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # a usage error from typer's click
-            exc.show()
-            _stderr().print("命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。", markup=False)
+            usage_error(exc)
             sys.exit(EXIT_NOTHING)
         if type(exc).__name__ == "Abort":
             sys.exit(EXIT_NOTHING)
         if os.environ.get("FARMCLI_DEBUG"):
             raise
-        _stderr().print(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。未写出任何文件。"
-                        "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。", markup=False)
-        sys.exit(EXIT_NOTHING)
+        say(f"farmcli 内部错误（{type(exc).__name__}: {exc}）。{written()}"
+             "请把台账和这条信息发给维护人员；设置 FARMCLI_DEBUG=1 可看到详细信息。")
+        sys.exit(EXIT_NOTHING if state["outputs"] is None else state["code"])
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -50,3 +50,26 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "FARMCLI_DEBUG"}
     return subprocess.run([sys.executable, "-m", "farmcli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
+
+
+def ole_file(*streams: str) -> bytes:
+    """A minimal OLE compound file ([MS-CFB], 512-byte sectors) whose directory holds these
+    (empty) streams: enough for farmcli to tell a .xls from an encrypted .xlsx or a WPS .et."""
+    import struct
+
+    free, end, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack(
+        "<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", 0, *([free] * 108))
+    fat = struct.pack("<128I", fat_sector, end, *([free] * 126))
+
+    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, free, right, child)
+                + bytes(16 + 4 + 16) + struct.pack("<IQ", end, 0))
+
+    entries = [entry("Root Entry", 5, child=1 if streams else free)]
+    entries += [entry(name, 2, right=i + 2 if i + 1 < len(streams) else free) for i, name in enumerate(streams)]
+    directory = b"".join(entries).ljust(512 * ((len(entries) + 3) // 4), b"\0")
+    assert len(directory) == 512, "one directory sector holds four entries"
+    return header + fat + directory

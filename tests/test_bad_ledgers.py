@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import TOWN_HEADER, digest, run_cli, write_ledger
+from conftest import TOWN_HEADER, digest, ole_file, run_cli, write_ledger
 
 SETTINGS = [["项目", "值"], ["政策", "taojiang"]]
 TOWNS = [TOWN_HEADER, ["甲镇", 100, 100, 100, None, None, None]]
@@ -108,9 +108,9 @@ CASES = [
     ("not a workbook", raw(b"just some text, not a spreadsheet"), [], 2, "{ledger}|不是 Excel 工作簿"),
     ("empty file", raw(b""), [], 2, "{ledger}|空文件"),
     ("zip, not xlsx", zipped({"readme.txt": b"hello"}), [], 2, "{ledger}|缺少 [Content_Types].xml"),
-    ("legacy xls", raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512), [], 2, "{ledger}|旧版 .xls"),
-    ("password-protected", raw(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"EncryptedPackage" + b"\0" * 512), [], 2,
-     "{ledger}|加密的工作簿"),
+    ("WPS .et (OLE, no Workbook stream)", raw(ole_file("ETExtData", "SummaryInformation")), [], 2,
+     "{ledger}|.et 文件|另存为"),
+    ("password-protected", raw(ole_file("EncryptionInfo", "EncryptedPackage")), [], 2, "{ledger}|加密的工作簿|不设密码"),
     ("xml bomb", rewrite_part("xl/worksheets/sheet1.xml", xml_bomb), [], 2, "{ledger}|DTD 或实体声明"),
     ("zip bomb", zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
                          "xl/media/pad.bin": b"\0" * (60 * 1024**2)}), [], 2, "{ledger}|压缩炸弹"),

@@ -143,7 +143,7 @@ EXIT_2_CASES = [
     ("bad --set value", lambda p, t: ["settle", "2022", str(p), "--set", "补助标准=abc"], "补助标准"),
     ("year not in force", lambda p, t: ["settle", "2023", str(p)], "没有生效的值"),
     ("out is a file", lambda p, t: ["settle", "2022", str(p), "--out", str(_write(t / "f", b"x"))], "是一个文件"),
-    ("bad year", lambda p, t: ["settle", "二〇二二", str(p)], "Invalid value"),
+    ("bad year", lambda p, t: ["settle", "二〇二二", str(p)], "不是四位数字的年份"),
 ]
 
 

@@ -114,7 +114,7 @@ def test_optional_sheet_absent_is_none(ledger):
 
 @pytest.mark.parametrize("content, message", [
     (b"", "空文件"), (b"hello, not a workbook", "不是 Excel 工作簿"),
-    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, ".xls"), (b"PK\x03\x04garbage", "不是完整的 .xlsx 工作簿"),
+    (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "不是 Excel 工作簿"), (b"PK\x03\x04garbage", "不是完整的 .xlsx 工作簿"),
 ])
 def test_unreadable_files_are_refused(tmp_path, content, message):
     path = tmp_path / "bad.xlsx"

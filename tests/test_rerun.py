@@ -1,6 +1,5 @@
 """Recalculation and cron (issue 10): what changed since the last run, --quiet, the folder lock."""
 
-import fcntl
 import json
 import os
 import shutil
@@ -87,22 +86,26 @@ def test_quiet_is_silent_on_success_and_speaks_on_errors(tmp_path, ledger):
 
 
 def test_a_second_run_waits_for_the_lock_then_gives_up(tmp_path):
+    from filelock import FileLock
+
     out = tmp_path / "out"
     out.mkdir()
-    with (out / ".farmcli.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with FileLock(str(out / ".farmcli.lock")):  # the portable lock, as another farmcli holds it
         env = {**os.environ, "FARMCLI_LOCK_WAIT": "1"}
         result = subprocess.run([sys.executable, "-m", "farmcli", "settle", "2022", str(SAMPLE), "--out", str(out)],
                                 capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 2 and "另一个 farmcli 正在向" in result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".farmcli.lock"]  # nothing written, nothing half-written
+        assert result.returncode == 2 and "另一个 farmcli 正在向" in result.stderr
+        assert [p.name for p in out.iterdir() if p.name != ".farmcli.lock"] == []  # nothing (half-)written
     after = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--quiet")
     assert after.returncode == 0  # once the lock is released, it runs
+    assert sorted(p.name for p in out.iterdir()) == sorted([
+        "taojiang-2022-2022年度结算.xlsx", "taojiang-2022-2022年度结算报告.docx", "taojiang-2022-2022年度结算报告.md"])  # and leaves no lock behind
 
 
 def test_outputs_are_readable_files_with_no_temporaries_left(tmp_path):
     run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path), "--quiet")
+    run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path), "--quiet")
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert not [n for n in names if n.endswith(".tmp")]
+    assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]  # no lock, record or temporary
     workbook = next(tmp_path.glob("*.xlsx"))
     assert workbook.stat().st_mode & 0o044  # group/other can read (subject to umask 022)

@@ -191,33 +191,37 @@ def _points(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-RESERVED = ("结算总览", "变更", "发现问题", "参数")
 CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
 
 
 def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, record: bytes | None = None):
-    """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front.
-    A ledger that is not a zip package (.xls, .ods) gets its sheets copied as values instead.
-    Returns the FillReport (None on the values path)."""
+    """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front, and
+    the settlement's `record` inside. A ledger whose parts cannot be kept (.xls, .ods) is first
+    copied as values into a package of its own, which then takes the results the same way.
+    Returns the FillReport."""
     import os
     import tempfile
-    import zipfile
 
-    if not zipfile.is_zipfile(s.ledger):
-        return _write_values_copy(s, path, progress)
     from farmcli.outputs.package import fill_workbook, read_record
+    from farmcli.read.formats import sniff
 
-    names, drop = result_sheet_names(s, earlier=read_record(s.ledger) is not None)
-    handle, temp = tempfile.mkstemp(prefix=".farmcli-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
+    kept = sniff(s.ledger) in ("xlsx", "xlsm")
+    temps = []
     try:
-        w = _Writer(Path(temp))
+        for _ in range(1 if kept else 2):
+            handle, temp = tempfile.mkstemp(prefix=".farmcli-", suffix=".xlsx", dir=path.parent)
+            os.close(handle)
+            temps.append(Path(temp))
+        ledger = s.ledger if kept else _write_values_copy(s, temps[1], progress)
+        names, drop = result_sheet_names(s, earlier=kept and read_record(s.ledger) is not None)
+        w = _Writer(temps[0])
         _write_results(w, s, names)
         w.book.close()
         report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
-        return fill_workbook(s.ledger, Path(temp), path, drop_sheets=drop, record=record, progress=report)
+        return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
     finally:
-        Path(temp).unlink(missing_ok=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
 
 
 def result_sheet_names(s: Settlement, earlier: bool) -> tuple[dict[str, str], list[str]]:
@@ -270,16 +274,14 @@ def _write_results(w: _Writer, s: Settlement, names: dict[str, str]) -> None:
     w.table(names["参数"], PARAM_COLUMNS, _typed_params(s), title=paper.title(s, "参数"))
 
 
-def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> None:
-    """Ledgers whose parts cannot be kept (.xls, .ods): the results in front, then the ledger's
-    sheets copied as values (a sheet named like a result sheet is copied as 原<name>)."""
+def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> Path:
+    """A ledger whose parts cannot be kept (.xls, .ods): its sheets copied as values, as a package
+    the results are then transplanted into like any .xlsx ledger's."""
     w = _Writer(path)
-    names = {n: n for n in ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]}
-    _write_results(w, s, names)
     for sheet in s.book.sheet_names:
-        copy_name = sheet if sheet not in names else f"原{sheet}"[:31]
-        w.copy_sheet(copy_name, s.book.rows(sheet), progress)
+        w.copy_sheet(sheet, s.book.rows(sheet), progress)
     w.book.close()
+    return path
 
 
 def _typed_params(s: Settlement) -> list[dict]:

@@ -1,54 +1,40 @@
-"""Writing a settlement: under a lock on the output folder, compared with the
-previous run, every file written atomically (all or none)."""
+"""Writing a settlement: under a lock on the output folder, compared with the previous run,
+every output replaced together or not at all (outputs/atomic.py).
+
+The record of the settlement (what the next run compares with) travels inside the workbook;
+the clerk's folder holds only the outputs.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import fcntl
+import json
 import os
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from farmcli.settlement.changes import Changes, compare, load_previous
 from farmcli.model.findings import LedgerError
-from farmcli.outputs.atomic import write_atomically
-from farmcli.outputs.jsonout import dumps, settlement_json
+from farmcli.model.progress import Progress
+from farmcli.outputs.atomic import ReplaceError, recover, write_atomically
+from farmcli.outputs.lock import LOCK_NAME, folder_lock  # noqa: F401 — LOCK_NAME for callers and tests
 from farmcli.outputs.report import write_report
 from farmcli.outputs.word import write_word
 from farmcli.outputs.workbook import write_workbook
-from farmcli.model.progress import Progress
 from farmcli.settlement.build import Settlement
+from farmcli.outputs.package import read_record
+from farmcli.settlement.changes import Changes, compare, make_record
 
-LOCK_NAME = ".farmcli.lock"
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)
 
 
 def output_paths(folder: Path, ledger: Path, year: int) -> dict[str, Path]:
     # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
     stem = f"{ledger.stem}-{year}年度结算"
-    return {"workbook": folder / f"{stem}.xlsx", "word": folder / f"{stem}报告.docx", "report": folder / f"{stem}报告.md",
-            "sidecar": folder / f".{stem}.farmcli.json"}
+    return {"workbook": folder / f"{stem}.xlsx", "word": folder / f"{stem}报告.docx", "report": folder / f"{stem}报告.md"}
 
 
-@contextmanager
-def folder_lock(folder: Path, wait: float):
-    """An exclusive lock on the output folder, so two runs never interleave their files."""
-    with (folder / LOCK_NAME).open("a") as handle:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LedgerError(f"另一个 farmcli 正在向 {folder} 写入结算结果，等待 {wait:.0f} 秒后仍未结束。"
-                                      "请稍后再运行，或换一个 --out。") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _sidecar(folder: Path, ledger: Path, year: int) -> Path:
+    """farmcli 0.1 kept its record here; read once to migrate, removed after the next run."""
+    return folder / f".{ledger.stem}-{year}年度结算.farmcli.json"
 
 
 def prepare_folder(folder: Path) -> None:
@@ -64,26 +50,69 @@ def prepare_folder(folder: Path) -> None:
 
 def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOCK_WAIT,
                      progress: Progress | None = None) -> tuple[dict[str, str], Changes]:
-    """Write the workbook, the report and the sidecar. Returns the output paths and the changes
+    """Write the outputs (the record inside the workbook). Returns the output paths and the changes
     since the settlement found in `folder`; `s` itself is never changed."""
     prepare_folder(folder)
     paths = output_paths(folder, s.ledger, s.year)
-    outputs = {"workbook": str(paths["workbook"]), "word": str(paths["word"]), "report": str(paths["report"])}
+    outputs = {name: str(path) for name, path in paths.items()}
+    sidecar = _sidecar(folder, s.ledger, s.year)
     try:
         with folder_lock(folder, lock_wait):
-            current = settlement_json(s, outputs)
+            recover(folder, list(paths.values()))  # a killed run's earlier outputs back, its leftovers gone
+            record = make_record(s)
+            previous = _load_record(paths["workbook"])
+            where = paths["workbook"].name
+            if previous is None and sidecar.exists():
+                previous, where = _load_sidecar(sidecar), sidecar.name
             # The outputs render a copy that knows the changes; the settlement itself stays as made.
-            s = dataclasses.replace(s, changes=compare(load_previous(paths["sidecar"]), current, paths["sidecar"]))
-            record = {k: v for k, v in current.items() if k not in ("outputs", "changes")}
+            s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None))
+            data = _record_bytes(record)
             write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=dumps(record).encode("utf-8")),
+                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=data),
                 paths["word"]: lambda p: write_word(s, outputs, p),
                 paths["report"]: lambda p: write_report(s, outputs, p),
-                paths["sidecar"]: lambda p: p.write_text(dumps(record), encoding="utf-8"),
             })
+            sidecar.unlink(missing_ok=True)  # migrated: the record is in the workbook now
+    except ReplaceError as exc:
+        raise LedgerError(_replace_message(exc)) from exc
     except OSError as exc:
         raise LedgerError(f"无法写入输出文件夹 {folder}：{os_reason(exc)}。请检查文件夹权限或换一个 --out。") from exc
     return outputs, s.changes
+
+
+def _replace_message(exc: ReplaceError) -> str:
+    name = exc.target.name
+    kept = ("本次没有替换任何结果，之前的结算文件保持原样。" if exc.restored else
+            "之前的结算文件已暂存在同一文件夹中，下次运行 farmcli 时会先把它们放回原处。")
+    if isinstance(exc.cause, PermissionError) or getattr(exc.cause, "winerror", None) in (32, 33):
+        return (f"无法替换 {exc.target}：文件可能正在 Excel 或 WPS 中打开（或没有写入权限）。"
+                f"请在 Excel/WPS 中关闭“{name}”后重新运行。{kept}")
+    return f"无法替换 {exc.target}：{os_reason(exc.cause)}。{kept}请检查文件夹后重新运行。"
+
+
+def _record_bytes(record: dict) -> bytes:
+    """The record as stored: UTF-8 JSON, every figure exact text (settlement.changes.make_record)."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _load_record(workbook_path: Path) -> dict | None:
+    """The record inside an earlier settlement workbook, or None (first run, or not ours)."""
+    data = read_record(workbook_path)
+    if data is None:
+        return None
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _load_sidecar(sidecar: Path) -> dict | None:
+    try:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def os_reason(exc: OSError) -> str:

@@ -35,7 +35,7 @@ COLUMNS = [Col("项目编号"), Col("项目名称"), Col("状态"), Col("完成�
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months earlier, clipped to the month's end (2024-08-31 − 6 → 2024-02-29)."""
+    """The same day `months` calendar months earlier, clipped to the month's end (2024-08-31 - 6 → 2024-02-29)."""
     return add_months(day, -months)
 
 

@@ -161,7 +161,7 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
         {"乡镇名称": name, "批次": "尾款",
          "条件": f"完成全部工程量并通过验收、指标入库：验收入库面积 > 0（当前 {_area(accepted)}），工程进度 100%"
                  f"（当前 {_pct(stated_progress) if stated_progress is not None else '未填，视为完工'}）",
-         "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 − 首笔）"},
+         "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 - 首笔）"},
     ]
     return row, instalments
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import BIG_SHEET, Progress
+from farmcli.read.formats import check_ods, open_calamine, sniff
 from farmcli.read.safety import check_xlsx
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass
@@ -64,17 +64,13 @@ def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
         raise LedgerError(f"台账文件 {path} 是空文件（0 字节）。请重新保存台账。")
     if size > MAX_FILE_BYTES:
         raise LedgerError(f"台账文件 {path} 大于 {MAX_FILE_BYTES // 2**20} MiB，拒绝读取。请拆分台账。")
-    with path.open("rb") as fh:
-        magic = fh.read(4)
-    if magic == _XLS_MAGIC:
-        raise LedgerError(
-            f"{path} 是旧版 .xls 文件或加密的工作簿。请在 Excel 中“另存为” Excel 工作簿（.xlsx，无密码）后再试。"
-        )
-    if magic[:2] != b"PK":
-        raise LedgerError(f"{path} 不是 Excel 工作簿（.xlsx）。请确认文件类型，或在 Excel 中另存为 .xlsx。")
-    check_xlsx(path)
+    kind = sniff(path)  # by content, not by name; refuses .et, encrypted and non-spreadsheet files
+    if kind in ("xlsx", "xlsm"):
+        check_xlsx(path)
+    elif kind == "ods":
+        check_ods(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = open_calamine(path, kind)
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:
         raise LedgerError(

@@ -110,7 +110,7 @@ def on_time(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
     duration = (x.planned_date - x.start_date).days
     factor = max(ZERO, ONE - Decimal(delay) / Decimal(duration))
     return Computed(round_score(points * factor), f"逾期 {delay} 天，计划工期 {duration} 天（{x.start_date} 至 "
-                                                  f"{x.planned_date}）；{points} × max(0, 1 − {delay}/{duration})")
+                                                  f"{x.planned_date}）；{points} × max(0, 1 - {delay}/{duration})")
 
 
 def quality(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
@@ -123,7 +123,7 @@ def cost_saving(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
     if not x.planned_cost or x.actual_cost is None:
         return missing("「设置」中的计划成本(元)或实际成本(元)")
     rate = (x.planned_cost - x.actual_cost) / x.planned_cost
-    head = f"成本节约率 = ({x.planned_cost:,.2f} − {x.actual_cost:,.2f}) / {x.planned_cost:,.2f} = {pct(rate)}"
+    head = f"成本节约率 = ({x.planned_cost:,.2f} - {x.actual_cost:,.2f}) / {x.planned_cost:,.2f} = {pct(rate)}"
     if rate > 0:
         return Computed(points, f"{head}，大于 0：满分")
     if rate == 0:
@@ -133,7 +133,7 @@ def cost_saving(x: ScoringInputs, points: Decimal, p: dict) -> Computed:
     line = p["成本超支零分线"]
     factor = p["成本超支最高得分比例"] * max(ZERO, ONE - (-rate) / line)
     return Computed(round_score(points * factor), f"{head}，小于 0：{points} × {pct(p['成本超支最高得分比例'])} × "
-                                                  f"max(0, 1 − 超支 {pct(-rate)} / {pct(line)})")
+                                                  f"max(0, 1 - 超支 {pct(-rate)} / {pct(line)})")
 
 
 def satisfaction(x: ScoringInputs, points: Decimal, p: dict) -> Computed:

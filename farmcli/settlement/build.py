@@ -168,8 +168,11 @@ def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding
 def _formula_findings(path: Path) -> list[Finding]:
     """Formulas saved without their results read as blank: say so, cell by cell, never silently."""
     from farmcli.model.findings import error
+    from farmcli.read.formats import sniff
     from farmcli.read.safety import uncached_formulas
 
+    if sniff(path) not in ("xlsx", "xlsm"):
+        return []  # .xls and .ods are read as values: there is no formula XML to look at
     out = []
     for sheet, cells in uncached_formulas(path).items():
         shown = "、".join(cells[:10]) + (f" 等共 {len(cells)} 格" if len(cells) > 10 else "")

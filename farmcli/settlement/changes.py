@@ -1,15 +1,17 @@
 """What changed in the money since the previous settlement of the same ledger and year.
 
-The previous run is read from the sidecar JSON farmcli keeps beside its outputs.
-Money columns and status columns are compared per entity (乡镇, 项目, 市 …).
+A pure function of two records (`make_record`): exact figures as text, never floats, so the
+差额 is Decimal arithmetic. The previous record travels inside the previous settlement
+workbook (farmcli.outputs.write). Money columns and status columns are compared per entity.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path
+from decimal import Decimal, InvalidOperation
+
+RECORD_FORMAT = 2  # 1 was the hidden sidecar JSON of farmcli 0.1 (floats)
 
 # Columns that say what an entity *is* (its status), compared as text.
 STATUS_COLUMNS = ("是否符合", "状态", "结果", "条件已满足", "审核得分", "评价等级")
@@ -19,18 +21,43 @@ KEY_COLUMNS = ("年度", "批次", "村组", "三级指标", "序号")
 
 @dataclass
 class Changes:
-    previous: str | None  # the sidecar compared with; None on a first run
+    previous: str | None  # where the previous record was found; None on a first run
     items: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"previous": self.previous, "items": self.items}
+        return {"previous": self.previous, "items": [{k: _json(v) for k, v in item.items()} for item in self.items]}
 
 
-def load_previous(sidecar: Path) -> dict | None:
-    try:
-        return json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # no earlier run, or an unreadable one: nothing to compare
+def _json(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def record_value(value: object, kind: str) -> object:
+    """A figure as the record keeps it: Decimal as its exact text (money rounded to the 分)."""
+    from farmcli.model.money import round_money
+    from farmcli.model.result import COUNT, MONEY, Measure
+
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, Measure):
+        return f"{record_value(value.value, value.kind)} {value.unit}".strip()
+    if isinstance(value, Decimal):
+        return str(round_money(value) if kind == MONEY else int(value) if kind == COUNT else value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def make_record(s) -> dict:
+    """The settlement's record: policy, year, totals and tables, every figure exact."""
+    tables = {}
+    for t in s.tables:
+        rows = t.rows + ([t.total] if t.total else [])
+        tables[t.name] = [{c.name: record_value(row.get(c.name), c.kind) for c in t.columns} for row in rows]
+    return {"format": RECORD_FORMAT, "policy": s.policy.id, "year": s.year,
+            "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
 
 
 def _key_columns(rows: list[dict]) -> list[str]:
@@ -50,17 +77,38 @@ def _watched(column: str) -> bool:
     return column.endswith("(元)") or column in STATUS_COLUMNS
 
 
+def _exact(value):
+    """A money figure from either record format (text now, a float in a 0.1 sidecar) as Decimal."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float, str)):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _same(before, after) -> bool:
+    b, a = _exact(before), _exact(after)
+    return b == a if type(b) is type(a) else before == after
+
+
 def _delta(before, after):
-    if isinstance(before, (int, float)) and isinstance(after, (int, float)) \
-            and not isinstance(before, bool) and not isinstance(after, bool):
-        return float(Decimal(str(after)) - Decimal(str(before)))
-    return None
+    b, a = _exact(before), _exact(after)
+    return a - b if isinstance(a, Decimal) and isinstance(b, Decimal) else None
 
 
-def compare(previous: dict | None, current: dict, sidecar: Path) -> Changes:
+def _item(table: str, who: str, column: str, before, after) -> dict:
+    return {"表": table, "对象": who, "列": column, "上次": _exact(before), "本次": _exact(after),
+            "差额": _delta(before, after)}
+
+
+def compare(previous: dict | None, current: dict, where: str | None = None) -> Changes:
+    """The changes from `previous` to `current` (both `make_record` dicts). Pure."""
     if previous is None:
         return Changes(None)
-    changes = Changes(str(sidecar))
+    changes = Changes(where or "上次结算")
     for name, rows in current.get("tables", {}).items():
         before_rows = previous.get("tables", {}).get(name, [])
         if not rows and not before_rows:
@@ -74,23 +122,21 @@ def compare(previous: dict | None, current: dict, sidecar: Path) -> Changes:
                 changes.items.append({"表": name, "对象": key, "列": "", "上次": None, "本次": "新增", "差额": None})
                 continue
             for column, value in row.items():
-                if _watched(column) and old.get(column) != value:
-                    changes.items.append({"表": name, "对象": key, "列": column, "上次": old.get(column), "本次": value,
-                                          "差额": _delta(old.get(column), value)})
+                if _watched(column) and not _same(old.get(column), value):
+                    changes.items.append(_item(name, key, column, old.get(column), value))
         for key in before.keys() - after.keys():
             changes.items.append({"表": name, "对象": key, "列": "", "上次": "存在", "本次": "删除", "差额": None})
     for column, value in current.get("totals", {}).items():
         old = previous.get("totals", {}).get(column)
-        if _watched(column) and old != value:
-            changes.items.append({"表": "合计", "对象": "", "列": column, "上次": old, "本次": value,
-                                  "差额": _delta(old, value)})
+        if _watched(column) and not _same(old, value):
+            changes.items.append(_item("合计", "", column, old, value))
     return changes
 
 
 def describe(item: dict) -> str:
     """`修山镇 补助金额(元) 783,740.00 → 800,000.00 (+16,260.00)`."""
     def fmt(value):
-        if isinstance(value, float) or isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, (Decimal, float)) or isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,.2f}"
         return "空" if value is None else str(value)
 
