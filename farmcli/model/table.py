@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from farmcli.model.findings import Finding, Where, error
+from farmcli.model.findings import Finding, Where, error, warning
+from farmcli.model.names import key_form
 from farmcli.model.schema import SheetSpec
 
 
@@ -58,7 +59,7 @@ class Table:
         reader has reported it)."""
         seen: dict[object, int] = {}
         for i, row in self.records():
-            key = keys[i] if keys is not None else row[column]
+            key = keys[i] if keys is not None else key_form(row[column])  # `ＪＳ－２` is `JS-2`
             if key is None:
                 continue
             if key in seen:
@@ -94,4 +95,27 @@ def check_totals(table: Table) -> list[Finding]:
                     f"请核对是否漏行、多行或{word}公式有误；farmcli 按各行计算。",
                     Where(table.sheet, line, table.letters[col.name]),
                 ))
+    return findings
+
+
+def past_event(name: str) -> bool:
+    """A date column recording something that has happened (完成, 验收, 拨付, 到位, 申请), not a
+    plan or a deadline (计划完成日期, 应到位日期, …截止日期)."""
+    return not name.startswith(("计划", "应")) and "截止" not in name
+
+
+def check_dates(table: Table, as_of) -> list[Finding]:
+    """A completion, acceptance or payment date after the as-of date is a warning (SPEC §1)."""
+    import datetime as dt
+
+    findings = []
+    for col in table.spec.columns:
+        if col.kind != "date" or not table.has(col.name) or not past_event(col.name):
+            continue
+        for i, value in enumerate(table.columns[col.name]):
+            if isinstance(value, dt.date) and value > as_of:
+                findings.append(warning(
+                    "FUTURE_DATE", f"{col.name}为 {value.isoformat()}，晚于结算基准日 {as_of.isoformat()}，"
+                    f"而这件事应当已经发生。请核对日期（是否把计划日期填成了实际日期），或用 --as-of 指定基准日。",
+                    table.cell(col.name, i)))
     return findings
