@@ -24,6 +24,7 @@ _HIDDEN_ROW = re.compile(rb'<row\b([^>]*?)\bhidden="(?:1|true)"([^>]*)>')
 _R_ATTR = re.compile(rb'\br="(\d+)"')
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _FAR_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
@@ -159,9 +160,9 @@ def stream_rows(archive: zipfile.ZipFile, package: Package, sheet: str, columns:
                 if el.tag == ns + "row":
                     el.clear()
                 continue
-            ref = _CELL_REF.match(b' r="' + el.get("r", "").encode() + b'"')
+            ref = _REF.match(el.get("r", ""))
             if ref is None:
-                continue
+                continue  # a cell without its reference: Excel always writes one
             col, row = column_index(ref.group(1)), int(ref.group(2)) - 1
             if columns is not None and col not in columns:
                 continue
