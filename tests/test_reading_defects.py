@@ -216,10 +216,3 @@ def test_hidden_rows_and_sheets_are_named(tmp_path):
     assert len(hidden) == 2 and any("第 3 行" in m for m in hidden)
     assert table.columns["乡镇名称"] == ["修山镇", "高桥镇"]  # settled like visible ones
 
-
-def test_completion_date_after_as_of_is_a_warning(ledger):
-    path = ledger(项目=[["项目编号", "总投资(元)", "已下达资金(元)", "计划完成日期", "实际完成日期"],
-                        ["JS-1", 100, 80, "2031-01-01", "2030-05-30"]])
-    s = settle_ledger(path, 2024, "jiangsu-fund")
-    future = [f for f in s.findings if f.code == "FUTURE_DATE"]
-    assert [f.location for f in future] == ["项目!E2"] and future[0].severity == "warning"

@@ -144,7 +144,7 @@ PAYMENT_HEADER = ["单位名称", "金额(元)", "拨付日期"]
 
 
 def test_payments_matched_through_government_suffix_ethnic_name_and_alias(ledger):
-    payments = [PAYMENT_HEADER, ["鲇埠乡人民政府", "289,450.00", None], ["马迹塘镇人民政府", 100, "2022-12-20"],
+    payments = [PAYMENT_HEADER, ["鲇埠乡人民政府", "289,450.00", None], ["马迹塘镇人民政府", 100, "2023-04-30"],
                 ["马迹塘镇", 50, None]]
     s, rows, _ = settle(ledger, [["鲇埠回族乡", 168, 157.21, 157.21, None, None, None],
                                  ["马迹塘塘镇", 320, 240.19, 240.19, None, None, None]],

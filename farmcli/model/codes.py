@@ -24,7 +24,6 @@ CODES: dict[str, tuple[str, str]] = {
     "DUPLICATE_ALIAS": (E, "an alias listed twice in 别名 with different standard names; the first is used"),
     "HIDDEN": (I, "a hidden sheet, or hidden rows, settled like visible ones"),
     "FORMAT_UNCHECKED": (I, ".xls/.ods ledgers: error values, percent formats and hidden rows could not be checked"),
-    "FUTURE_DATE": (W, "a date of an event that must already have happened (completion, acceptance, payment) lies after the as-of date"),
     "KEY_MISSING": (E, "a row with figures but no name or number in its key column; counted nowhere"),
     "TOTAL_MISMATCH": (E, "a 合计/总计 row differs from farmcli's own sum of the rows"),
     "FORMULA_NO_VALUE": (E, "formulas saved without their results read as blank; open and save the ledger in Excel/WPS"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from farmcli.model.findings import Finding, Where, error, warning
+from farmcli.model.findings import Finding, Where, error
 from farmcli.model.names import key_form
 from farmcli.model.schema import SheetSpec
 
@@ -97,25 +97,3 @@ def check_totals(table: Table) -> list[Finding]:
                 ))
     return findings
 
-
-def past_event(name: str) -> bool:
-    """A date column recording something that has happened (完成, 验收, 拨付, 到位, 申请), not a
-    plan or a deadline (计划完成日期, 应到位日期, …截止日期)."""
-    return not name.startswith(("计划", "应")) and "截止" not in name
-
-
-def check_dates(table: Table, as_of) -> list[Finding]:
-    """A completion, acceptance or payment date after the as-of date is a warning (SPEC §1)."""
-    import datetime as dt
-
-    findings = []
-    for col in table.spec.columns:
-        if col.kind != "date" or not table.has(col.name) or not past_event(col.name):
-            continue
-        for i, value in enumerate(table.columns[col.name]):
-            if isinstance(value, dt.date) and value > as_of:
-                findings.append(warning(
-                    "FUTURE_DATE", f"{col.name}为 {value.isoformat()}，晚于结算基准日 {as_of.isoformat()}，"
-                    f"而这件事应当已经发生。请核对日期（是否把计划日期填成了实际日期），或用 --as-of 指定基准日。",
-                    table.cell(col.name, i)))
-    return findings

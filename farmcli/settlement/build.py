@@ -13,7 +13,7 @@ from pathlib import Path
 
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, LedgerError, error, info, warning
-from farmcli.model.table import check_dates, check_totals
+from farmcli.model.table import check_totals
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
 from farmcli.model.names import name_key
@@ -128,7 +128,6 @@ def settle_ledger(
         findings.extend(found)
         if table is not None:
             findings.extend(check_totals(table))
-            findings.extend(check_dates(table, as_of or dt.date(year, 12, 31)))
         tables[spec.name] = table
     aliases, found = read_aliases(book)
     findings.extend(found)
