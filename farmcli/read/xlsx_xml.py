@@ -28,7 +28,8 @@ _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 _FAR_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
 _LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
-_XF = re.compile(rb'<xf\b[^>]*?numFmtId="(\d+)"')
+_XF = re.compile(rb'<xf\b([^>]*)>')
+_NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
 _NUMFMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
 _HIDDEN_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\bstate="(?:hidden|veryHidden)"')
 _PERCENT_IDS = {9, 10}
@@ -67,8 +68,9 @@ def read_package(archive: zipfile.ZipFile) -> Package:
         custom = {int(i): unescape(code.decode()) for i, code in _NUMFMT.findall(styles)}
         start = styles.find(b"<cellXfs")
         end = styles.find(b"</cellXfs>", start)
-        for index, fmt in enumerate(_XF.findall(styles[start:end] if start >= 0 else b"")):
-            fmt = int(fmt)
+        for index, attrs in enumerate(_XF.findall(styles[start:end] if start >= 0 else b"")):
+            found = _NUMFMT_ID.search(attrs)  # an <xf> without numFmtId is General (0): it still counts
+            fmt = int(found.group(1)) if found else 0
             code = custom.get(fmt, "")
             if fmt in _PERCENT_IDS or "%" in _bare(code):
                 percent.add(index)
