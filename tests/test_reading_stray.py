@@ -53,3 +53,24 @@ def test_stray_cell_costs_nothing(tmp_path, sheet, cell, value):
     assert Decimal(result["paid"]) == Decimal("163800")
     assert seconds < LIMIT_SECONDS, f"{seconds:.1f} s"
     assert result["rss"] < LIMIT_MB, f"{result['rss']:.0f} MB"
+
+
+@pytest.mark.parametrize("sheet", ["备注", "乡镇"])
+def test_settle_with_outputs_and_a_stray_cell(tmp_path, sheet):
+    """The whole run, writing the workbook that copies the ledger's sheets."""
+    path = _ledger(tmp_path / "stray.xlsx", sheet, "XFD1048576", "x")
+    code = ("import atexit, runpy, sys\n"
+            "try:\n    import resource\n"
+            "    atexit.register(lambda: sys.stderr.write("
+            "'RSS=%d\\n' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)))\n"
+            "except ImportError:\n    pass\n"
+            f"sys.argv = ['farmcli', 'settle', '2022', {str(path)!r}, '--out', {str(tmp_path / 'out')!r}, '--quiet']\n"
+            "runpy.run_module('farmcli', run_name='__main__')\n")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    seconds = time.perf_counter() - start
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert seconds < LIMIT_SECONDS, f"{seconds:.1f} s"
+    rss = [int(line[4:]) for line in done.stderr.splitlines() if line.startswith("RSS=")]
+    assert not rss or rss[0] < LIMIT_MB, f"{rss[0]} MB"
+    assert "Traceback" not in done.stderr
