@@ -111,10 +111,11 @@ def survey(archive: zipfile.ZipFile, package: Package, sheet: str) -> tuple[Shee
     if package.percent_styles:
         ids = b"|".join(str(i).encode() for i in sorted(package.percent_styles))
         percent = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + ids + rb')"')
-    last_row, last_col = 0, 0
+    last_row, last_col, dimension = 0, 0, None
     for piece in _complete_rows(archive, part):
-        if not last_row:
+        if dimension is None:
             dim = _DIMENSION.search(piece)
+            dimension = bool(dim)
             if dim:
                 last_col = column_index(dim.group(1))
         rows = list(_ROW_NUMBER.finditer(piece[piece.rfind(b"<row") :])) if b"<row" in piece else []
@@ -123,8 +124,9 @@ def survey(archive: zipfile.ZipFile, package: Package, sheet: str) -> tuple[Shee
             tail = _LAST_CELL.findall(piece[piece.rfind(b"<row") :])
             if tail:
                 last_col = max(last_col, column_index(tail[-1]))
-        for far in set(_FAR_CELL.findall(piece)):
-            last_col = max(last_col, column_index(far))
+        if not dimension:  # without a <dimension>, look for cells beyond column ZZ
+            for far in set(_FAR_CELL.findall(piece)):
+                last_col = max(last_col, column_index(far))
         if b'hidden="' in piece:
             for m in _HIDDEN_ROW.finditer(piece):
                 number = _R_ATTR.search(m.group(1) + m.group(2))
