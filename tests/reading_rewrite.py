@@ -21,7 +21,10 @@ TOTAL_LABELS = {"合计：": True, "合 计": True, "总计（元）": True, "�
 
 
 def specs(policy: str) -> dict[str, SheetSpec]:
-    return {s.name: s for s in policy_module(policy).SHEETS}
+    """The sheets a settlement of `policy` reads: the policy's own and the scoring table's."""
+    from farmcli.scoring.pipeline import SHEETS as SCORING
+
+    return {s.name: s for s in (*policy_module(policy).SHEETS, *SCORING)}
 
 
 def load(path: Path) -> dict[str, list[list]]:
