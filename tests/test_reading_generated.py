@@ -9,9 +9,7 @@
 from __future__ import annotations
 
 import random
-from decimal import Decimal
 
-import openpyxl
 import pytest
 from reading_rewrite import REWRITES, SAMPLES, decimal, figures, is_total, load, locate, rewrite, save, specs
 

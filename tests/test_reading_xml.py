@@ -91,3 +91,22 @@ def test_xls_and_ods_say_what_could_not_be_checked(tmp_path):
     book = Workbook(path=opened.path, sheet_names=opened.sheet_names, _book=opened._book, xml=False)
     _, findings = read_table(book, SHEETS[0])
     assert [f.code for f in findings] == ["FORMAT_UNCHECKED"] and findings[0].severity == "info"
+
+
+def test_cells_and_rows_without_references_are_read_in_order(tmp_path):
+    path = tmp_path / "l.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "乡镇"
+    wb.save(path)
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             b'<row><c t="inlineStr"><is><t>a</t></is></c><c><v>1</v></c></row>'
+             b'<row r="3"><c r="B3"><v>2</v></c><c><v>3</v></c></row></sheetData></worksheet>')
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with zipfile.ZipFile(path) as archive:
+        rows = xlsx_xml.stream_rows(archive, xlsx_xml.read_package(archive), "乡镇")
+    assert rows == [["a", 1.0], [], [None, 2.0, 3.0]]

@@ -158,16 +158,21 @@ def stream_rows(archive: zipfile.ZipFile, package: Package, sheet: str, columns:
     strings = _shared_strings(archive) if "xl/sharedStrings.xml" in package.sizes else []
     cells: dict[int, dict[int, object]] = {}
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    row, col = -1, -1
     with archive.open(package.parts[sheet]) as fh:
-        for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
-            if el.tag != ns + "c":
-                if el.tag == ns + "row":
+        for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
+            if el.tag == ns + "row":
+                if event == "start":  # `r` may be left out: then it is the next row
+                    row, col = (int(el.get("r")) - 1 if el.get("r") else row + 1), -1
+                else:
                     el.clear()
                 continue
+            if el.tag != ns + "c" or event == "start":
+                continue
             ref = _REF.match(el.get("r", ""))
-            if ref is None:
-                continue  # a cell without its reference: Excel always writes one
-            col, row = column_index(ref.group(1)), int(ref.group(2)) - 1
+            col = column_index(ref.group(1)) if ref else col + 1  # no `r`: the next cell of the row
+            if ref:
+                row = int(ref.group(2)) - 1
             if columns is not None and col not in columns:
                 continue
             value = _value(el, ns, strings, package.date_styles)
