@@ -83,7 +83,7 @@ def test_percent_above_100_without_percent_header_is_refused(ledger, cell):
     table, findings = read(ledger(乡镇=[HEAD + ["工程进度"], ["修山镇", 1, 1, cell]]))
     assert table.columns["工程进度"] == [None]
     assert not table.trusted("工程进度", 0)
-    assert codes(findings) == ["RATIO_OVER_100"] and findings[0].location == "乡镇!D2"
+    assert codes(findings) == ["RATIO_ABOVE_100"] and findings[0].location == "乡镇!D2"
 
 
 @pytest.mark.parametrize("cell, expected", [(0.75, D("0.75")), ("75%", D("0.75")), (1, D("1"))])

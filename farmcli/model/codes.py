@@ -14,7 +14,7 @@ CODES: dict[str, tuple[str, str]] = {
     # Reading the ledger
     "CELL_INVALID": (E, "a cell cannot be read as its column's kind (text in a number column, a negative amount, an impossible date); untrusted: what depends on it stays pending"),
     "ERROR_VALUE": (E, "an Excel error value (#DIV/0!, #REF!, #N/A, #VALUE!) in a cell; untrusted, never read as blank"),
-    "RATIO_OVER_100": (E, "a ratio typed as a bare number above 1 where the header has no (%) (a progress typed as 59); untrusted"),
+    "RATIO_ABOVE_100": (E, "a ratio typed as a bare number above 1 where the header has no (%) (a progress typed as 59); untrusted"),
     "UNIT_UNKNOWN": (E, "a header names a column in a unit farmcli does not know; the column is not read and its cells are untrusted"),
     "HEADER_SIMILAR_FIGURE": (E, "an unused header close to an absent money or area column (已拨付金额(元) for 已拨付(元)); that column reads as blank"),
     "HEADER_SIMILAR": (W, "an unused header close to an absent column that carries no money or area"),

@@ -127,7 +127,7 @@ def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> 
             parsed, problem = parse_cell(col, unit, v, i in percent_rows)
             code = "CELL_INVALID"
             if problem is None and kind == "percent":
-                problem, code = over_100(v, parsed, unit, i in percent_rows), "RATIO_OVER_100"
+                problem, code = over_100(v, parsed, unit, i in percent_rows), "RATIO_ABOVE_100"
             if problem:
                 problems.append((i, code, problem))
                 values.append(None)
@@ -207,8 +207,8 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
 
 def _cell_finding(code: str, col: Column, problem: str, sheet: str, index: int, r: int) -> Finding:
     where = f"{sheet}!{column_letter(index)}{r + 1}"
-    if code == "RATIO_OVER_100":
-        return error("RATIO_OVER_100", f"{col.name}：{problem}。依赖这一格的金额待定。", where)
+    if code == "RATIO_ABOVE_100":
+        return error("RATIO_ABOVE_100", f"{col.name}：{problem}。依赖这一格的金额待定。", where)
     return error("CELL_INVALID", f"{col.name}：{problem}。这一格未读入，依赖它的金额待定；请改正。", where)
 
 
