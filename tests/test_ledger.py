@@ -29,7 +29,8 @@ def test_header_below_title_rows_full_width_and_spaces(tmp_path):
     ws.append([1, "修山镇", 335, 391.87])
     wb.save(tmp_path / "l.xlsx")
     table, findings = _read(tmp_path / "l.xlsx")
-    assert findings == []
+    assert [(f.code, f.severity) for f in findings] == [("HEADERS_UNUSED", "info")]  # 序号, listed
+    assert "序号" in findings[0].message
     assert table.header_line == 3
     assert table.columns["下达任务(亩)"] == [Decimal(335)]
     assert str(table.cell("实施恢复面积(亩)", 0)) == " 乡 镇 !D4"

@@ -12,7 +12,18 @@ E, W, I = "error", "warning", "info"
 # code: (severity, meaning). Grouped by where they arise.
 CODES: dict[str, tuple[str, str]] = {
     # Reading the ledger
-    "CELL_INVALID": (E, "a cell cannot be read as its column's kind (text in a number column, a negative amount, an impossible date); counted as blank"),
+    "CELL_INVALID": (E, "a cell cannot be read as its column's kind (text in a number column, a negative amount, an impossible date); untrusted: what depends on it stays pending"),
+    "ERROR_VALUE": (E, "an Excel error value (#DIV/0!, #REF!, #N/A, #VALUE!) in a cell; untrusted, never read as blank"),
+    "RATIO_ABOVE_100": (E, "a ratio typed as a bare number above 1 where the header has no (%) (a progress typed as 59); untrusted"),
+    "UNIT_UNKNOWN": (E, "a header names a column in a unit farmcli does not know; the column is not read and its cells are untrusted"),
+    "HEADER_SIMILAR_FIGURE": (E, "an unused header close to an absent money or area column (已拨付金额(元) for 已拨付(元)); that column reads as blank"),
+    "HEADER_SIMILAR": (W, "an unused header close to an absent column that carries no money or area"),
+    "HEADERS_UNUSED": (I, "the headers of a sheet that farmcli does not use, one finding per sheet"),
+    "DUPLICATE_HEADER": (E, "two columns with the same header; the first is read"),
+    "DUPLICATE_SHEET": (E, "two sheets whose names normalise alike; the first is read"),
+    "DUPLICATE_ALIAS": (E, "an alias listed twice in 别名 with different standard names; the first is used"),
+    "HIDDEN": (I, "a hidden sheet, or hidden rows, settled like visible ones"),
+    "FORMAT_UNCHECKED": (I, ".xls/.ods ledgers: error values, percent formats and hidden rows could not be checked"),
     "KEY_MISSING": (E, "a row with figures but no name or number in its key column; counted nowhere"),
     "TOTAL_MISMATCH": (E, "a 合计/总计 row differs from farmcli's own sum of the rows"),
     "FORMULA_NO_VALUE": (E, "formulas saved without their results read as blank; open and save the ledger in Excel/WPS"),
@@ -29,7 +40,6 @@ CODES: dict[str, tuple[str, str]] = {
     "NEGATIVE_FINAL": (W, "the first instalment exceeds the final subsidy: the 尾款 is negative"),
     "FINAL_BEFORE_COMPLETION": (W, "accepted area but 工程进度 below 100%: the 尾款 waits for the works to be complete"),
     "ACCEPTED_ABOVE_IMPLEMENTED": (E, "验收入库面积 above 实施恢复面积: the 尾款 stays pending until one is corrected"),
-    "RATIO_ABOVE_100": (E, "a ratio above 100% (工程进度 typed as 59): pending, never read as 5900%"),
     "INSTALMENT_PENDING": (E, "an instalment's condition or amount depends on a missing or unreadable figure: not due"),
     "FIRST_NOT_DUE_AFTER_ACCEPTANCE": (W, "accepted although progress is below the first-instalment threshold"),
     "OVERPAID": (E, "more paid than is due: to recover or explain"),

@@ -20,6 +20,25 @@ _ETHNIC = sorted(
 _ETHNIC_RE = re.compile(r"(?:(?:%s)族)+(?=(?:乡|镇|苏木)$)" % "|".join(_ETHNIC))
 _GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
 TOTAL_WORDS = {"合计", "小计", "总计"}
+# How a totals row may be labelled → the word it counts as: 合计 and 总计 rows are checked
+# against farmcli's own sum; 小计, 本页合计 and 累计 cover rows the ledger does not mark, so
+# they count as 小计: excluded from the data, not checked (SPEC §1).
+TOTAL_LABELS = {"合计": "合计", "总计": "总计", "小计": "小计", "本页合计": "小计", "本页小计": "小计", "累计": "小计"}
+_LABEL_NOISE = re.compile(r"(\([^()]*\))|[:：;；,，.。、]+$")
+
+
+def total_word(value: object) -> str | None:
+    """`合计：`, `合 计`, `总计（元）`, `本页合计` → 合计 / 总计 / 小计; any other cell → None."""
+    if type(value) is not str or "计" not in value:  # cheap test first: a million cells pass here
+        return None
+    text = _LABEL_NOISE.sub("", normalise_text(value))
+    return TOTAL_LABELS.get(text)
+
+
+def key_form(value: object) -> object:
+    """The form keys (project numbers, names) compare in: NFKC without spaces, so `JS-2` and
+    `ＪＳ－２` are one key. Non-text values are returned as they are."""
+    return normalise_text(value) if isinstance(value, str) else value
 
 
 def name_key(name: object) -> str:
@@ -77,8 +96,8 @@ class NameIndex:
     def unmatched_message(self, name: object, kind: str = "乡镇") -> str:
         close = self.closest(name)
         hint = f"最接近的是：{'、'.join(close)}。" if close else ""
-        example = close[0] if close else "标准名称"
-        return (
-            f"名称“{name}”与{kind}名单中的任何名称都对不上，未计入任何{kind}。{hint}"
-            f"如确为同一单位，请在「别名」表中加一行：别名“{name}”，标准名称“{example}”。"
-        )
+        if close:
+            how = f"请在「别名」表中加一行：别名“{name}”，标准名称“{close[0]}”（或名单中它所指的名称）。"
+        else:
+            how = f"请在「别名」表中加一行：别名“{name}”，标准名称填{kind}名单中它所指的名称的写法。"
+        return f"名称“{name}”与{kind}名单中的任何名称都对不上，未计入任何{kind}。{hint}如确为同一单位，{how}"

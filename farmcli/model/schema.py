@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from farmcli.model.cells import normalise_text
 
@@ -16,6 +17,21 @@ KIND_ZH = {
     "percent": "比例（可写 93.58% 或 0.9358）", "bool": "是/否", "date": "日期",
 }
 _UNIT_RE = re.compile(r"^(.*?)\(([^()]*)\)$")
+# The units a header may carry, per column kind, and the factor to the column's own unit
+# (元, 亩; '%' marks a column of percents). 1 亩 = 2000/3 m², so 1 m² = 0.0015 亩 exactly.
+UNITS: dict[str, dict[str, Decimal]] = {
+    "money": {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000), "千元": Decimal(1000),
+              "亿元": Decimal(100000000)},
+    "area": {"亩": Decimal(1), "万亩": Decimal(10000), "公顷": Decimal(15), "平方米": Decimal("0.0015"),
+             "m2": Decimal("0.0015")},
+    "percent": {"%": Decimal("0.01")},
+}
+
+
+def unit_factor(kind: str, unit: str) -> Decimal | None:
+    """The factor a value read under `unit` is multiplied by (None: no conversion)."""
+    factor = UNITS.get(kind, {}).get(unit)
+    return None if factor is None or factor == 1 else factor
 
 
 def split_unit(header: object) -> tuple[str, str | None]:
@@ -44,8 +60,9 @@ class Column:
     def header_scale(self, header: object) -> tuple[bool, str]:
         """Does `header` name this column, and in which unit?
 
-        Returns (matches, unit_mode) with unit_mode 'plain', '万元' or '%'.
-        A header without a unit is taken in the column's own unit.
+        Returns (matches, unit): unit is a key of `UNITS` ('元', '万元', '公顷', '%' …), 'plain'
+        for a header without a unit or in the column's own unit, or '?' when the header names
+        this column in a unit farmcli does not know (a finding, never a silent skip).
         """
         base, unit = split_unit(self.name)
         hbase, hunit = split_unit(header)
@@ -53,11 +70,11 @@ class Column:
             return False, ""
         if hunit is None or hunit == unit:
             return True, "plain"
-        if self.kind == "money" and hunit == "万元":
-            return True, "万元"
-        if self.kind == "percent" and hunit == "%":
-            return True, "%"
-        return False, ""
+        if hunit in UNITS.get(self.kind, {}):
+            return True, hunit
+        if self.kind in ("text", "bool", "date", "raw"):
+            return True, "plain"  # `验收结果(合格/不合格)`: a remark, not a unit
+        return True, "?"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from farmcli.model.findings import Finding, Where, error
+from farmcli.model.names import key_form
 from farmcli.model.schema import SheetSpec
 
 
@@ -58,7 +59,7 @@ class Table:
         reader has reported it)."""
         seen: dict[object, int] = {}
         for i, row in self.records():
-            key = keys[i] if keys is not None else row[column]
+            key = keys[i] if keys is not None else key_form(row[column])  # `ＪＳ－２` is `JS-2`
             if key is None:
                 continue
             if key in seen:
@@ -95,3 +96,4 @@ def check_totals(table: Table) -> list[Finding]:
                     Where(table.sheet, line, table.letters[col.name]),
                 ))
     return findings
+

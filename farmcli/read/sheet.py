@@ -13,46 +13,33 @@ from pathlib import Path
 from farmcli.model import cells
 from farmcli.model.cells import column_letter, is_blank, normalise_text
 from farmcli.model.findings import Finding, LedgerError, error
-from farmcli.model.names import TOTAL_WORDS
-from farmcli.model.schema import Column, SheetSpec
+from farmcli.model.names import total_word
+from farmcli.model.schema import Column, SheetSpec, unit_factor
 from farmcli.model.table import Table
+from farmcli.read.headers import Header, match_header
+from farmcli.read.marks import sheet_findings
 from farmcli.read.workbook import Workbook
 
 HEADER_SEARCH_ROWS = 50
 
 
-def _match_header(row: list, spec: SheetSpec) -> dict[str, tuple[int, str]]:
-    found: dict[str, tuple[int, str]] = {}
-    for index, header in enumerate(row):
-        if is_blank(header):
-            continue
-        for col in spec.columns:
-            if col.name in found:
-                continue
-            ok, mode = col.header_scale(header)
-            if ok:
-                found[col.name] = (index, mode)
-                break
-    return found
-
-
-def _find_header(rows: list[list], spec: SheetSpec, path: Path, sheet: str) -> tuple[int, dict]:
+def _find_header(rows: list[list], spec: SheetSpec, path: Path, sheet: str) -> tuple[int, Header]:
     required = {c.name for c in spec.required_columns}
-    best: tuple[int, dict] | None = None
+    best: tuple[int, Header] | None = None
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = _match_header(row, spec)
-        if required <= set(found) and found:
-            return r, found
-        if found and (best is None or len(found) > len(best[1])):
-            best = (r, found)
+        header = match_header(row, spec)
+        if required <= set(header.found) and header.found:
+            return r, header
+        if header.found and (best is None or len(header.found) > len(best[1].found)):
+            best = (r, header)
     if best is None:
         raise LedgerError(
             f"文件 {path} 的工作表「{sheet}」前 {HEADER_SEARCH_ROWS} 行里找不到表头行。"
             f"表头须包含这些列：{'、'.join(c.name for c in spec.required_columns)}。"
             f"可以用 `farmcli template` 生成一份空白台账对照。"
         )
-    r, found = best
-    missing = [c.name for c in spec.required_columns if c.name not in found]
+    r, header = best
+    missing = [c.name for c in spec.required_columns if c.name not in header.found]
     present = "、".join(normalise_text(h) for h in rows[r] if not is_blank(h))
     raise LedgerError(
         f"文件 {path} 的工作表「{sheet}」缺少必需的列：{'、'.join(missing)}"
@@ -60,22 +47,49 @@ def _find_header(rows: list[list], spec: SheetSpec, path: Path, sheet: str) -> t
     )
 
 
-def _parse(col: Column, mode: str, value: object) -> cells.Parsed:
+def _carries_unit(value: object) -> bool:
+    """Text with its own unit (`1.2万`, `5元`) is taken in that unit, not in the header's."""
+    return type(value) is str and normalise_text(value).endswith(_CELL_UNITS)
+
+
+_CELL_UNITS = ("万元", "万", "元", "亩", "%")
+
+
+def parse_cell(col: Column, unit: str, value: object, percent_format: bool = False) -> cells.Parsed:
+    """One cell in the column's own unit (元, 亩, a fraction). The one place a header's unit is
+    applied, whether the cell holds a number or text; `percent_format`: Excel shows it as %."""
     if col.kind == "raw":
         return (None if is_blank(value) else value), None
     if col.kind == "percent":
-        return cells.parse_percent(value, header_in_percent=(mode == "%"))
+        if percent_format and isinstance(value, (int, float)):
+            return cells.parse_number(value)  # 0.75 shown as 75% is 75%, whatever the header
+        return cells.parse_percent(value, header_in_percent=(unit == "%"))
     parsed, problem = cells.PARSERS[col.kind](value)
-    if mode == "万元" and isinstance(parsed, Decimal):
-        parsed = parsed * 10000
+    factor = unit_factor(col.kind, unit)
+    if factor is not None and isinstance(parsed, Decimal) and not _carries_unit(value):
+        parsed = parsed * factor
     return parsed, problem
+
+
+def over_100(value: object, parsed: object, unit: str, percent_format: bool) -> str | None:
+    """A ratio above 100% typed as a bare number where the header has no (%): is 59 meant as
+    59% or 5900%? Refused with a finding, never guessed (SPEC §1)."""
+    if not isinstance(parsed, Decimal) or parsed <= 1 or unit == "%" or percent_format:
+        return None
+    if type(value) is str and normalise_text(value).endswith("%"):
+        return None
+    shown = normalise_text(value) if type(value) is str else format(parsed.normalize(), "f")
+    return (f"{shown} 大于 100%，而表头没有 (%)，无法确定是 {shown}% 还是 {shown} 倍。"
+            f"请写成 {shown}% 或相应的小数（如 59% 写 0.59），或把表头改为带 (%) 的写法")
 
 
 def _total_word(row: list) -> str | None:
     for value in row:
-        # "计" first: normalising every cell of a million-row sheet would cost seconds.
-        if type(value) is str and "计" in value and normalise_text(value) in TOTAL_WORDS:
-            return normalise_text(value)
+        # "计" first, inline: a call per cell of a million-row sheet would cost seconds.
+        if type(value) is str and "计" in value:
+            word = total_word(value)
+            if word:
+                return word
     return None
 
 
@@ -86,37 +100,40 @@ def _blank_row(row: list) -> bool:
 _NEGATIVE_KINDS = ("area", "money")
 
 
-def _parse_column(col: Column, mode: str, raw: list) -> tuple[list, list[tuple[int, str]]]:
-    """Parse one column; returns the values and (position, problem) for cells not understood.
+def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> tuple[list, list[tuple[int, str, str]]]:
+    """Parse one column; returns the values and (position, code, problem) for cells not understood.
 
     Cells of the common type take a fast path (a float in a number column, a datetime in a
-    date column, a str in a text column); everything else goes through the cell parsers.
+    date column, a str in a text column); everything else goes through `parse_cell`.
     """
     kind, values, problems = col.kind, [], []
     if kind == "text":
         for v in raw:
             values.append((v.strip() or None) if type(v) is str else cells.parse_text(v)[0])
         return values, problems
-    scale = Decimal(10000) if mode == "万元" else None
+    factor = unit_factor(kind, unit)
     check_sign = kind in _NEGATIVE_KINDS and not col.signed
     for i, v in enumerate(raw):
         if v is None or v == "":
             values.append(None)
             continue
         if type(v) is float and kind in ("number", "area", "money") and v == v and abs(v) < 1e15:
-            parsed, problem = cells.float_to_decimal(v), None
+            parsed = cells.float_to_decimal(v)
+            if factor is not None:
+                parsed = parsed * factor
         elif type(v) is dt.datetime and kind == "date":
-            parsed, problem = v.date(), None
+            parsed = v.date()
         else:
-            parsed, problem = _parse(col, mode, v)
+            parsed, problem = parse_cell(col, unit, v, i in percent_rows)
+            code = "CELL_INVALID"
+            if problem is None and kind == "percent":
+                problem, code = over_100(v, parsed, unit, i in percent_rows), "RATIO_ABOVE_100"
             if problem:
-                problems.append((i, problem))
+                problems.append((i, code, problem))
                 values.append(None)
                 continue
-        if scale is not None and isinstance(parsed, Decimal):
-            parsed = parsed * scale
         if check_sign and isinstance(parsed, Decimal) and parsed < 0:
-            problems.append((i, f"为负数 {parsed}，{col.name}不能为负"))
+            problems.append((i, "CELL_INVALID", f"为负数 {parsed}，{col.name}不能为负"))
             parsed = None
         values.append(parsed)
     return values, problems
@@ -124,16 +141,19 @@ def _parse_column(col: Column, mode: str, raw: list) -> tuple[list, list[tuple[i
 
 def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Finding]]:
     """Parse the sheet `spec` describes. A missing optional sheet gives (None, [])."""
-    sheet = book.find_sheet(spec.name)
-    if sheet is None:
+    sheets = book.find_sheets(spec.name)
+    if not sheets:
         if spec.required:
             raise LedgerError(
                 f"文件 {book.path} 缺少工作表「{spec.name}」（现有：{'、'.join(book.sheet_names) or '无'}）。"
                 f"请添加该表，或用 `farmcli template` 生成空白台账对照。"
             )
         return None, []
+    sheet = sheets[0]
     rows = book.rows(sheet)
-    header_row, found = _find_header(rows, spec, book.path, sheet)
+    header_row, header = _find_header(rows, spec, book.path, sheet)
+    found = header.found
+    marks = book.marks(sheet, {index for index, _ in found.values()})
     table = Table(sheet=sheet, spec=spec, header_line=header_row + 1)
     data, totals = [], []
     for r in range(header_row + 1, len(rows)):
@@ -147,26 +167,63 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
             data.append(r)
     table.lines = [r + 1 for r in data]
     located: list[tuple[int, int, Finding]] = []
-    for name, (index, mode) in sorted(found.items(), key=lambda kv: kv[1][0]):
+    for name, (index, unit) in sorted(found.items(), key=lambda kv: kv[1][0]):
         col = spec.column(name)
-        table.letters[name], table.units[name] = column_letter(index), mode
+        table.letters[name], table.units[name] = column_letter(index), unit
         raw = [rows[r][index] if index < len(rows[r]) else None for r in data]
-        table.columns[name], problems = _parse_column(col, mode, raw)
-        for position, problem in problems:
+        untrusted = table.untrusted.setdefault(name, set())
+        if unit == "?":  # an unknown unit: nothing read, everything in it pending (one finding, at the header)
+            table.columns[name] = [None] * len(raw)
+            untrusted.update(i for i, v in enumerate(raw) if not is_blank(v))
+            continue
+        percent_rows = {i for i, r in enumerate(data) if (r, index) in marks.percent} if marks.percent else set()
+        table.columns[name], problems = _parse_column(col, unit, raw, percent_rows)
+        errors = {i: marks.errors[(r, index)] for i, r in enumerate(data) if (r, index) in marks.errors} \
+            if marks.errors else {}
+        for position, code, problem in problems:
+            if position in errors:
+                continue
+            untrusted.add(position)
+            located.append((data[position], index, _cell_finding(code, col, problem, sheet, index, data[position])))
+        for position, value in errors.items():
+            table.columns[name][position] = None
+            untrusted.add(position)
             located.append((data[position], index, error(
-                "CELL_INVALID", f"{col.name}：{problem}。该格按空白处理，请改正。",
-                f"{sheet}!{column_letter(index)}{data[position] + 1}")))
+                "ERROR_VALUE", f"{col.name}是 Excel 错误值 {value}（公式出错），不能当作空白或 0。依赖这一格的金额待定；"
+                f"请改正公式或填入数值。", f"{sheet}!{column_letter(index)}{data[position] + 1}")))
+    for col in spec.columns:  # an absent optional column reads as blanks: has() stays False
+        table.columns.setdefault(col.name, [None] * len(data))
+    table.untrusted = {k: v for k, v in table.untrusted.items() if v}
     for r, word in totals:
         values = {}
-        for name, (index, mode) in found.items():
+        for name, (index, unit) in found.items():
             raw = rows[r][index] if index < len(rows[r]) else None
-            values[name] = _parse(spec.column(name), mode, None if raw == "" else raw)[0]
+            values[name] = None if unit == "?" else parse_cell(spec.column(name), unit, None if raw == "" else raw)[0]
         table.totals.append((r + 1, word, values))
-    if spec.key and spec.key in found:
-        index = found[spec.key][0]
-        for position, value in enumerate(table.columns[spec.key]):
-            if value is None:
-                located.append((data[position], -1, error(
-                    "KEY_MISSING", f"这一行有数据但缺少{spec.key}，未计入结算。请补上{spec.key}，或删除这一行。",
-                    f"{sheet}!{column_letter(index)}{data[position] + 1}")))
-    return table, [f for _, _, f in sorted(located, key=lambda x: (x[0], x[1]))]
+    findings = sheet_findings(book, spec, sheets, header, header_row + 1, marks, data)
+    located += _keys_missing(table, spec, found, data)
+    return table, findings + [f for _, _, f in sorted(located, key=lambda x: (x[0], x[1]))]
+
+
+def _cell_finding(code: str, col: Column, problem: str, sheet: str, index: int, r: int) -> Finding:
+    where = f"{sheet}!{column_letter(index)}{r + 1}"
+    if code == "RATIO_ABOVE_100":
+        return error("RATIO_ABOVE_100", f"{col.name}：{problem}。依赖这一格的金额待定。", where)
+    return error("CELL_INVALID", f"{col.name}：{problem}。这一格未读入，依赖它的金额待定；请改正。", where)
+
+
+def _keys_missing(table: Table, spec: SheetSpec, found: dict, data: list[int]) -> list[tuple[int, int, Finding]]:
+    """A row with figures but a blank key (or, on a sheet without a key column, a blank in one
+    of the columns that say what the row is: 市名称, 年度) is counted nowhere: say so."""
+    keys = [spec.key] if spec.key else [c.name for c in spec.required_columns if c.kind in ("text", "number")]
+    out = []
+    for name in keys:
+        if name not in found:
+            continue
+        index = found[name][0]
+        for position, value in enumerate(table.columns[name]):
+            if value is None and table.trusted(name, position):
+                out.append((data[position], -1, error(
+                    "KEY_MISSING", f"这一行有数据但缺少{name}，未计入结算。请补上{name}，或删除这一行。",
+                    f"{table.sheet}!{column_letter(index)}{data[position] + 1}")))
+    return out

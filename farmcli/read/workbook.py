@@ -10,6 +10,7 @@ from farmcli.model.cells import normalise_text
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import BIG_SHEET, Progress
 from farmcli.read.formats import check_ods, open_calamine, sniff
+from farmcli.read.marks import SheetMarks
 from farmcli.read.safety import check_xlsx
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -25,16 +26,71 @@ class Workbook:
     _cache: dict[str, list[list]] = field(default_factory=dict)
     progress: Progress | None = None
 
+    xml: bool = True  # an .xlsx/.xlsm package: error values, formats and hidden rows can be read
+    _package: object = None
+    _marks: dict[str, SheetMarks] = field(default_factory=dict)
+
     def find_sheet(self, name: str) -> str | None:
         """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
+        found = self.find_sheets(name)
+        return found[0] if found else None
+
+    def find_sheets(self, name: str) -> list[str]:
+        """Every sheet whose name matches `name` after normalisation, in workbook order."""
         wanted = normalise_text(name)
-        for actual in self.sheet_names:
-            if normalise_text(actual) == wanted:
-                return actual
-        return None
+        return [actual for actual in self.sheet_names if normalise_text(actual) == wanted]
+
+    def marks(self, sheet: str, columns: set[int] | None = None) -> SheetMarks:
+        """Error values, percent formats and hidden rows of `sheet` (see `xlsx_xml.survey`)."""
+        if not self.xml:
+            return SheetMarks(checked=False)
+        if sheet not in self._marks:
+            self._survey(sheet)
+        marks = self._marks[sheet]
+        if columns is None:
+            return marks
+        return SheetMarks({k: v for k, v in marks.errors.items() if k[1] in columns},
+                          {k for k in marks.percent if k[1] in columns}, marks.hidden_rows, marks.hidden)
+
+    def _survey(self, sheet: str) -> int:
+        """Survey the sheet's XML once; returns the cells a dense grid of it would hold."""
+        import zipfile
+
+        from farmcli.read import xlsx_xml
+
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                if self._package is None:
+                    self._package = xlsx_xml.read_package(archive)
+                marks, dense = xlsx_xml.survey(archive, self._package, sheet)
+        except Exception as exc:  # a part safety.py let through but that will not parse
+            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
+                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
+        self._marks[sheet] = marks
+        return dense
+
+    def _stream(self, sheet: str) -> list[list] | None:
+        """The rows from the sheet's XML when a dense grid would be mostly air (a stray cell far
+        from the data), else None: calamine reads it."""
+        import zipfile
+
+        from farmcli.read import xlsx_xml
+
+        if not self.xml:
+            return None
+        dense = self._survey(sheet)
+        part = self._package.parts.get(sheet, "")
+        if not xlsx_xml.too_sparse(dense, self._package.sizes.get(part, 0)):
+            return None
+        with zipfile.ZipFile(self.path) as archive:
+            return xlsx_xml.stream_rows(archive, self._package, sheet)
 
     def rows(self, sheet: str) -> list[list]:
         if sheet not in self._cache:
+            streamed = self._stream(sheet)
+            if streamed is not None:
+                self._cache[sheet] = streamed
+                return streamed
             try:
                 handle = self._book.get_sheet_by_name(sheet)
                 big = self.progress is not None and handle.total_height > BIG_SHEET
@@ -76,4 +132,4 @@ def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
         raise LedgerError(
             f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
         ) from exc
-    return Workbook(path=path, sheet_names=names, _book=book, progress=progress)
+    return Workbook(path=path, sheet_names=names, _book=book, progress=progress, xml=kind in ("xlsx", "xlsm"))

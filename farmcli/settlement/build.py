@@ -62,9 +62,16 @@ def read_aliases(book: Workbook) -> tuple[dict[str, tuple[str, str]], list[Findi
     aliases: dict[str, tuple[str, str]] = {}
     if table is None:
         return aliases, findings
-    for _, row in table.records():
-        if row["别名"] and row["标准名称"]:
-            aliases[name_key(row["别名"])] = (name_key(row["标准名称"]), str(row["标准名称"]))
+    for i, row in table.records():
+        if not (row["别名"] and row["标准名称"]):
+            continue
+        key, target = name_key(row["别名"]), (name_key(row["标准名称"]), str(row["标准名称"]))
+        if key in aliases and aliases[key][0] != target[0]:  # the first is read, and the finding says so
+            findings.append(error("DUPLICATE_ALIAS", f"别名“{row['别名']}”已对应到“{aliases[key][1]}”，这一行又把它对应到"
+                                  f"“{row['标准名称']}”。farmcli 按第一行（“{aliases[key][1]}”）处理。请删除错误的一行。",
+                                  table.cell("别名", i)))
+            continue
+        aliases.setdefault(key, target)
     return aliases, findings
 
 

@@ -1,0 +1,231 @@
+"""Rewriting a sample ledger the ways clerks write them, driven by the policies' schemas, so a
+new column or policy is covered without new test code (tests/test_reading_generated.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+import openpyxl
+
+from farmcli.model.findings import INFO
+from farmcli.model.schema import SheetSpec, split_unit, unit_factor
+from farmcli.policies import policy_module
+from farmcli.read.headers import match_header
+from farmcli.settlement.build import settle_ledger
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = {p.stem.rsplit("-", 1)[0]: (p, int(p.stem.rsplit("-", 1)[1])) for p in (ROOT / "sample_data").glob("*.xlsx")}
+TOTAL_LABELS = {"合计：": True, "合 计": True, "总计（元）": True, "小计": False, "本页合计": False, "累计": False}
+
+
+def specs(policy: str) -> dict[str, SheetSpec]:
+    """The sheets a settlement of `policy` reads: the policy's own and the scoring table's."""
+    from farmcli.scoring.pipeline import SHEETS as SCORING
+
+    return {s.name: s for s in (*policy_module(policy).SHEETS, *SCORING)}
+
+
+def load(path: Path) -> dict[str, list[list]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows, 1):
+            for c, value in enumerate(row, 1):
+                if value is not None:
+                    ws.cell(row=r, column=c, value=value)
+    for (sheet, r, c), fmt in (formats or {}).items():
+        wb[sheet].cell(row=r + 1, column=c + 1).number_format = fmt
+    wb.save(path)
+    return path
+
+
+def locate(rows: list[list], spec: SheetSpec) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) and each schema column's index in it."""
+    required = {c.name for c in spec.required_columns}
+    for r, row in enumerate(rows[:50]):
+        found = match_header(row, spec).found
+        if required <= set(found):
+            return r, {name: index for name, (index, _) in found.items()}
+    raise AssertionError(f"no header for {spec.name}")
+
+
+def is_total(row: list) -> bool:
+    from farmcli.model.names import total_word
+
+    return any(total_word(v) for v in row)
+
+
+def decimal(value) -> Decimal | None:
+    """A cell's number as farmcli's parser reads it (numbers, and text such as `289,450.00`)."""
+    from farmcli.model.cells import parse_number
+
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip().endswith("%")):
+        return None
+    number, problem = parse_number(value)
+    return None if problem else number
+
+
+def text(d: Decimal) -> str:
+    """1234.5 → '1,234.50'; more decimals are kept as they are."""
+    return f"{d:,.2f}" if d == d.quantize(Decimal("0.01")) else f"{d:,}"
+
+
+def figures(path: Path, policy: str, year: int) -> tuple[dict, list[str]]:
+    """What a settlement says, to compare runs: every figure (numbers to 1e-6; money is already
+    to the 分) and the codes of its errors and warnings."""
+    s = settle_ledger(path, year, policy)
+
+    def norm(v):
+        if isinstance(v, Decimal):
+            return v.quantize(Decimal("0.000001"))
+        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+    out = {f"total {t.name}": norm(t.value) for t in s.totals}
+    for t in s.tables:
+        for i, row in enumerate(t.rows):
+            for k, v in row.items():
+                out[f"{t.name} {i} {k}"] = norm(v)
+    return out, sorted(f.code for f in s.findings if f.severity != INFO)
+
+
+# Each rewrite takes (spec, rows, header row, {column: index}, formats) and returns the new rows.
+
+def _columns(spec, cols, kinds):
+    return [(spec.column(n), i) for n, i in cols.items() if spec.column(n).kind in kinds]
+
+
+def _cells(rows, h):
+    return range(h + 1, len(rows))
+
+
+def money_text(spec, rows, h, cols, fmt):
+    for col, i in _columns(spec, cols, ("money",)):
+        for r in _cells(rows, h):
+            d = decimal(rows[r][i])
+            if d is not None:
+                rows[r][i] = text(d)
+    return rows
+
+
+def in_unit(kind: str, unit: str, factor: str, as_text: bool):
+    def rewrite(spec, rows, h, cols, fmt):
+        for col, i in _columns(spec, cols, (kind,)):
+            for r in _cells(rows, h):
+                d = decimal(rows[r][i])
+                if d is None:
+                    continue
+                now = match_header(rows[h], spec).found  # the sample's own unit (名额 is in 万元)
+                with localcontext() as ctx:
+                    ctx.prec = 40
+                    scaled = d * (unit_factor(col.kind, now[col.name][1]) or 1) / Decimal(factor)
+                rows[r][i] = str(scaled) if as_text or len(scaled.as_tuple().digits) > 15 else float(scaled)
+            rows[h][i] = f"{split_unit(col.name)[0]}（{unit}）"
+        return rows
+    rewrite.__name__ = f"{kind}_in_{unit}_{'text' if as_text else 'number'}"
+    return rewrite
+
+
+def _percent(mode: str):
+    def rewrite(spec, rows, h, cols, fmt):
+        for col, i in _columns(spec, cols, ("percent",)):
+            if mode == "header":
+                rows[h][i] = f"{col.name}(%)"
+            for r in _cells(rows, h):
+                d = _fraction(rows[r][i])
+                if d is None:
+                    continue
+                if mode == "header":
+                    rows[r][i] = float(d * 100)
+                elif mode == "text":
+                    rows[r][i] = f"{(d * 100).normalize():f}%"
+                else:  # a number the sheet formats as a percentage
+                    rows[r][i] = float(d)
+                    fmt[(r, i)] = "0.00%"
+        return rows
+    rewrite.__name__ = f"percent_{mode}"
+    return rewrite
+
+
+def _fraction(value) -> Decimal | None:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return Decimal(value.strip()[:-1].replace(",", "")) / 100
+    return decimal(value)
+
+
+def full_width(spec, rows, h, cols, fmt):
+    rows[h] = [v.replace("(", "（").replace(")", "）") if isinstance(v, str) else v for v in rows[h]]
+    return rows
+
+
+def spaced(spec, rows, h, cols, fmt):
+    rows[h] = [" ".join(v) + " " if isinstance(v, str) else v for v in rows[h]]
+    return rows
+
+
+def shuffled(spec, rows, h, cols, fmt):
+    width = max(len(r) for r in rows[h:])
+    order = list(range(width))[::-1]
+    order = order[1::2] + order[::2]
+    return rows[:h] + [[(r + [None] * width)[c] for c in order] for r in rows[h:]]
+
+
+def extra_columns(spec, rows, h, cols, fmt):
+    return rows[:h] + [["备注"] + rows[h] + ["经办人"]] + [["说明文字", *r, "张三"] for r in rows[h + 1:]]
+
+
+def title_rows(spec, rows, h, cols, fmt):
+    return [[f"{spec.name}（某县某年度台账）"], [None], ["单位：按表头", None, "填表日期：2024年1月"]] + rows
+
+
+def header_on_row_30(spec, rows, h, cols, fmt):
+    return [[f"第{n}行说明"] if n % 3 == 0 else [None] for n in range(1, 30 - h)] + rows
+
+
+def blank_rows(spec, rows, h, cols, fmt):
+    out = rows[: h + 1]
+    for row in rows[h + 1:]:
+        out += [row, [None] * len(row), [" ", None]]
+    return out
+
+
+def totals_rows(spec, rows, h, cols, fmt):
+    data = [r for r in rows[h + 1:] if any(v is not None and v != "" for v in r) and not is_total(r)]
+    label_at = cols.get(spec.key, min(cols.values()))
+    out = list(rows)
+    for label, checked in TOTAL_LABELS.items():
+        row = [None] * max(len(r) for r in rows)
+        row[label_at] = label
+        for col, i in _columns(spec, cols, ("money", "area")):
+            values = [decimal(r[i]) if i < len(r) else None for r in data]
+            row[i] = float(sum((v for v in values if v is not None), Decimal(0))) if checked else 987654.32
+        out.append(row)
+    return out
+
+
+REWRITES = [money_text, in_unit("money", "万元", "10000", False), in_unit("money", "万元", "10000", True),
+            in_unit("money", "万", "10000", False), in_unit("money", "万", "10000", True),
+            in_unit("money", "千元", "1000", False), in_unit("money", "千元", "1000", True),
+            in_unit("area", "公顷", "15", True), _percent("header"), _percent("text"), _percent("format"),
+            full_width, spaced, shuffled, extra_columns, title_rows, header_on_row_30, blank_rows, totals_rows]
+
+
+def rewrite(policy: str, how, tmp: Path) -> Path:
+    sample, _ = SAMPLES[policy]
+    sheets, formats = load(sample), {}
+    for name, spec in specs(policy).items():
+        if name not in sheets:
+            continue
+        rows = [list(r) for r in sheets[name]]
+        h, cols = locate(rows, spec)
+        fmt: dict = {}
+        sheets[name] = how(spec, rows, h, cols, fmt)
+        formats.update({(name, r, c): f for (r, c), f in fmt.items()})
+    return save(sheets, tmp / f"{policy}-{how.__name__}.xlsx", formats)
