@@ -75,7 +75,8 @@ def settle(inputs: Inputs) -> Outcome:
     county_index, county_keys = inputs.name_index(counties, "县名称")
     county_rows = {key: i for i, key in enumerate(county_keys) if key is not None}
     county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
-    quota = {name_key(q["市名称"]): (q["名额"], q["激励金额(元)"], i) for i, q in quotas.records() if q["市名称"]}
+    quota = {name_key(q["市名称"]): (q["名额"], q["激励金额(元)"], quotas.cell("名额", i), quotas.cell("激励金额(元)", i))
+             for i, q in quotas.records() if q["市名称"]}
 
     rows, candidates, seen = [], {}, {}
     for i, town in towns.records():
@@ -117,9 +118,15 @@ def settle(inputs: Inputs) -> Outcome:
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
               Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
               Total("不予推荐数", sum(r["结果"] == EXCLUDED for r in rows), COUNT),
-              Total("激励金额合计(元)", sum((r["激励金额(元)"] for r in recommended), ZERO), MONEY),
-              Total("村级最低合计(元)", sum((r["村级最低(元)"] for r in recommended), ZERO), MONEY)]
+              Total("激励金额合计(元)", _sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY),
+              Total("村级最低合计(元)", _sum_or_pending(r["村级最低(元)"] for r in recommended), MONEY)]
     return Outcome([table], totals, findings)
+
+
+def _sum_or_pending(values) -> Decimal | None:
+    """A total of amounts one of which is pending is pending too: never a sum that leaves it out."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values, ZERO)
 
 
 def _county_bar(counties, i, findings) -> list[tuple[str, str]]:
@@ -163,8 +170,17 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
                               "名额", f"{CITE} 第三条"))
         places, amount = 0, ZERO
     else:
-        places, amount, _ = quota[city]
-        places = int(places or 0)
+        places, amount, places_at, amount_at = quota[city]
+        if places is None:  # blank or unreadable: no ranking is made on it (SPEC §1)
+            findings.append(error("QUOTA_PENDING", f"{members[0]['所属市']} 的名额为空白或无法识别，无法排名，其 {len(members)} 个"
+                                  "乡（镇）结果待定。请填写名额后重新结算。", places_at, f"{CITE} 第三条"))
+            for r in members:
+                r.update({"结果": UNDECIDED, "原因": "本市名额空白或无法识别，无法排名", "依据": f"{CITE} 第三条"})
+            return
+        places = int(places)
+        if amount is None and members:
+            findings.append(error("QUOTA_PENDING", f"{members[0]['所属市']} 的激励金额为空白或无法识别：推荐照常，"
+                                  "激励金额和村级最低待定（合计亦待定）。请填写激励金额后重新结算。", amount_at, f"{CITE} 第三条"))
     everyone_fits = len(members) <= places
     if unscored and not everyone_fits and places > 0:
         names = "、".join(r["乡镇名称"] for r in unscored)
@@ -194,7 +210,7 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
 
 def _recommend(r, reason, amount, village_rate, towns, cite, findings) -> None:
     r.update({"结果": RECOMMENDED, "原因": reason, "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
-              "村级最低(元)": round_money(amount * village_rate)})
+              "村级最低(元)": None if amount is None else round_money(amount * village_rate)})
     _check_use(towns, r, village_rate, cite, findings)
 
 

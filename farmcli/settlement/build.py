@@ -28,7 +28,7 @@ from farmcli.scoring import pipeline as scoring
 META_KEYS = ("政策", "年度", "地区", "填报单位", "项目名称", "说明", "备注", "示例数据")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settlement:
     policy: PolicyData
     year: int
@@ -40,7 +40,7 @@ class Settlement:
     params: dict[str, Param]
     meta: dict[str, str] = field(default_factory=dict)
     as_of: dt.date | None = None
-    changes: object = None  # farmcli.settlement.changes.Changes once the outputs are written over an earlier run
+    changes: object = None  # the changes since the last run, on the copy the writer renders (never set on this one)
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
