@@ -51,6 +51,12 @@ class Settlement:
         return self._result.policy.id
 
     @property
+    def result(self):
+        """The settlement layer's own value (tables with column kinds, parameters with sources),
+        for renderers such as the command line; frozen like this object."""
+        return self._result
+
+    @property
     def year(self) -> int:
         return self._result.year
 
@@ -80,13 +86,23 @@ class Settlement:
             frames[table.name] = pd.DataFrame([[row.get(n) for n in names] for row in rows], columns=names, dtype=object)
         return frames
 
-    def write(self, folder: str | os.PathLike, *, progress: Progress | None = None) -> Written:
-        """Write the filled workbook and the reports into `folder` (created if needed), under the
-        folder's lock, all or none; returns their paths and what changed since the last run there."""
+    def write(self, folder: str | os.PathLike, *, lock_wait: float | None = None,
+              progress: Progress | None = None) -> Written:
+        """Write the filled workbook and the two reports into `folder` (created if needed), under the
+        folder's lock (waiting at most `lock_wait` seconds for another run), all or none; returns
+        their paths and what changed since the settlement found there."""
         from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
 
-        paths, changes = write_settlement(self._result, Path(folder), DEFAULT_LOCK_WAIT, progress)
+        wait = DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait
+        paths, changes = write_settlement(self._result, Path(_path(folder, "folder")), wait, progress)
         return Written(paths, changes)
+
+    def json(self, written: Written | None = None) -> dict:
+        """The `--json` document of SPEC §3 (money as numbers rounded to 0.01); with `written`,
+        also the outputs' paths and the changes since the last run."""
+        from farmcli.outputs.jsonout import settlement_json
+
+        return settlement_json(self._result, written.paths if written else {}, written.changes if written else None)
 
     def __repr__(self) -> str:
         return f"<farmcli.Settlement {self.policy} {self.year}: {len(self._result.findings)} findings>"
@@ -106,8 +122,16 @@ def settle(ledger: str | os.PathLike, year: int, *, policy: str | None = None,
     return Settlement(result)
 
 
+class Findings(list):
+    """What `check` returns: the findings (a list, errors first), and the policy and year checked."""
+
+    def __init__(self, findings: list[Finding], policy: str, year: int):
+        super().__init__(findings)
+        self.policy, self.year = policy, year
+
+
 def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
-          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None) -> list[Finding]:
+          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None) -> Findings:
     """The findings alone, as `farmcli check` lists them (errors first); writes nothing.
     Without `year`, the ledger's 设置 年度, else the latest year of the policy's term."""
     from farmcli.model.findings import sorted_findings
@@ -115,7 +139,7 @@ def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | N
     result = settle_ledger(_path(ledger, "ledger"), None if year is None else _year(year),
                            policy=_text(policy, "policy"), overrides=_settings(settings),
                            framework=None if framework is None else _path(framework, "framework"))
-    return sorted_findings(result.findings)
+    return Findings(sorted_findings(result.findings), result.policy.id, result.year)
 
 
 def _path(value, what: str) -> Path:

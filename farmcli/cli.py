@@ -80,26 +80,27 @@ def settle(
     quiet: Annotated[bool, typer.Option("--quiet", help="成功时不输出任何内容")] = False,
 ) -> None:
     """结算一个年度：写出结算工作簿、Word 报告和 Markdown 报告。"""
-    from farmcli.settlement.changes import describe
-    from farmcli.model.findings import count_by_severity, has_errors
-    from farmcli.outputs.jsonout import dumps, settlement_json
-    from farmcli.outputs.write import DEFAULT_LOCK_WAIT, write_settlement
-    from farmcli.settlement.build import settle_ledger
+    from farmcli import api
     from farmcli.cli_args import find_ledger, parse_year
+    from farmcli.model.findings import count_by_severity, has_errors
+    from farmcli.outputs.jsonout import dumps
+    from farmcli.outputs.write import DEFAULT_LOCK_WAIT
+    from farmcli.settlement.changes import describe
 
     year_settled = parse_year(year, str(ledger))
     ledger = find_ledger(ledger)
     report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
-    with bar:
-        s = settle_ledger(ledger, year_settled, policy, _parse_sets(set_ or []), _parse_as_of(as_of), framework, report)
+    with bar:  # the command line is a thin layer over the library: farmcli.settle, then write
+        settled = api.settle(ledger, year_settled, policy=policy, settings=_parse_sets(set_ or []),
+                             as_of=_parse_as_of(as_of), framework=framework, progress=report)
         folder = out if out is not None else ledger.resolve().parent
-        wait = _lock_wait(DEFAULT_LOCK_WAIT)
-        outputs, changes = write_settlement(s, folder, wait, report)
+        written = settled.write(folder, lock_wait=_lock_wait(DEFAULT_LOCK_WAIT), progress=report)
+    s, outputs, changes = settled.result, written.paths, written.changes
     state["outputs"] = outputs
     code = EXIT_FINDINGS if has_errors(s.findings) else EXIT_OK
     with printing(code):
         if json_:
-            emit_json(dumps(settlement_json(s, outputs, changes)))
+            emit_json(dumps(settled.json(written)))
         elif not quiet:
             _print_summary(s, outputs)
     if not quiet and changes is not None and changes.previous is not None:
@@ -177,20 +178,20 @@ def check(
     """检查台账（表、列、单元格、名称、参数），不写任何文件。"""
     import json
 
-    from farmcli.model.findings import SEVERITY_ZH, has_errors, sorted_findings
-    from farmcli.settlement.build import settle_ledger
+    from farmcli import api
     from farmcli.cli_args import find_ledger
+    from farmcli.model.findings import SEVERITY_ZH, has_errors
 
-    s = settle_ledger(find_ledger(ledger), year, policy, _parse_sets(set_ or []), framework=framework)
-    findings = sorted_findings(s.findings)
+    findings = api.check(find_ledger(ledger), policy=policy, year=year, settings=_parse_sets(set_ or []),
+                         framework=framework)
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     with printing(code):
         if json_:
-            emit_json(json.dumps({"policy": s.policy.id, "year": s.year,
+            emit_json(json.dumps({"policy": findings.policy, "year": findings.year,
                                    "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
         else:
             console = stdout_console()
-            console.print(f"检查 {ledger}（{s.policy.id}，{s.year} 年度）：共 {len(findings)} 项发现", markup=False)
+            console.print(f"检查 {ledger}（{findings.policy}，{findings.year} 年度）：共 {len(findings)} 项发现", markup=False)
             for f in findings:
                 console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
     raise typer.Exit(code)

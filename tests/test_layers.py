@@ -58,3 +58,13 @@ def test_every_folder_says_what_it_may_import():
     for folder in ("model", "read", "policies", "scoring", "settlement", "outputs"):
         doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text("utf-8"))) or ""
         assert "May import" in doc, folder
+
+
+def test_the_command_line_is_a_thin_layer_over_the_library():
+    """cli.py settles and checks through farmcli.api (SPEC §7), never around it."""
+    names = set(imports(ROOT / "cli.py"))
+    assert "farmcli.api" in names or "farmcli.api" in {n.rsplit(".", 1)[0] for n in names}
+    around = {"farmcli.settlement.build", "farmcli.outputs.write.write_settlement", "farmcli.outputs.jsonout.settlement_json"}
+    text = (ROOT / "cli.py").read_text("utf-8")
+    assert [n for n in ("settle_ledger", "write_settlement", "settlement_json") if n in text] == []
+    assert not names & around
