@@ -71,3 +71,52 @@ def test_a_text_file_is_still_refused(tmp_path):
     path.write_text("乡镇名称,下达任务\n", encoding="utf-8")
     with pytest.raises(LedgerError, match="不是 Excel 工作簿或其他电子表格文件"):
         open_workbook(path)
+
+
+def test_an_xls_or_ods_ledger_is_copied_as_values_and_the_outputs_say_so(tmp_path):
+    """SPEC §3: formats whose parts cannot be kept get their sheets as values, and the report says so;
+    the record still travels inside, so a re-run compares (issue 19 with issue 17)."""
+    import openpyxl
+
+    from package_check import check_package
+
+    for name in ("taojiang-2022.xls", "taojiang-2022.ods"):
+        out = tmp_path / name
+        doc = json.loads(run_cli("settle", "2022", str(FIXTURES / name), "--out", str(out), "--json").stdout)
+        assert "VALUES_COPIED" in {f["code"] for f in doc["findings"]}
+        (workbook,) = out.glob("*.xlsx")
+        check_package(workbook)
+        book = openpyxl.load_workbook(workbook)
+        assert book.sheetnames[0] == "结算总览" and "乡镇" in book.sheetnames
+        assert "VALUES_COPIED" in next(out.glob("*.md")).read_text("utf-8")
+        again = json.loads(run_cli("settle", "2022", str(FIXTURES / name), "--out", str(out), "--json").stdout)
+        assert again["changes"]["previous"] is not None and again["changes"]["items"] == []
+
+
+def test_an_xlsm_ledger_settles_with_an_info_that_the_macros_are_not_kept(tmp_path):
+    """The .xlsm content type and a VBA part added to the sample: the output is .xlsx without them."""
+    from package_check import check_package
+
+    ledger = tmp_path / "台账.xlsm"
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(ledger, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                assert b"macroEnabled" in data
+                data = data.replace(b"</Types>", b'<Default Extension="bin" '
+                                    b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/'
+                                    b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+            dst.writestr(item, data)
+        dst.writestr("xl/vbaProject.bin", b"not a real VBA project: a placeholder part")
+    doc = json.loads(run_cli("settle", "2022", str(ledger), "--out", str(tmp_path / "o"), "--json").stdout)
+    assert "MACROS_DROPPED" in {f["code"] for f in doc["findings"]}
+    assert doc["totals"]["补助金额(元)"] == 12778760.0
+    (workbook,) = (tmp_path / "o").glob("*.xlsx")
+    check_package(workbook)
+    with zipfile.ZipFile(workbook) as z:
+        assert "xl/vbaProject.bin" not in z.namelist()
+        assert b"macroEnabled" not in z.read("[Content_Types].xml")

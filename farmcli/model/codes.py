@@ -27,6 +27,8 @@ CODES: dict[str, tuple[str, str]] = {
     "KEY_MISSING": (E, "a row with figures but no name or number in its key column; counted nowhere"),
     "TOTAL_MISMATCH": (E, "a 合计/总计 row differs from farmcli's own sum of the rows"),
     "FORMULA_NO_VALUE": (E, "formulas saved without their results read as blank; open and save the ledger in Excel/WPS"),
+    "MACROS_DROPPED": (I, "an .xlsm ledger: the settlement workbook is .xlsx and keeps every sheet but not the macros"),
+    "VALUES_COPIED": (I, "an .xls/.ods ledger: its sheets are copied into the settlement workbook as values only"),
     "SETTING_INVALID": (E, "a 设置 value for the scoring table cannot be read"),
     "SETTING_UNKNOWN": (W, "a 设置 key that is neither a setting nor a parameter of the policy; ignored"),
     "YEAR_DIFFERS": (E, "the year settled differs from 设置 年度: settled as asked, but the money may be for the wrong year"),

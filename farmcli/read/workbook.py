@@ -25,6 +25,7 @@ class Workbook:
     _book: object = None
     _cache: dict[str, list[list]] = field(default_factory=dict)
     progress: Progress | None = None
+    kind: str = "xlsx"  # what the file is by content (read.formats.sniff): xlsx, xlsm, xls or ods
 
     xml: bool = True  # an .xlsx/.xlsm package: error values, formats and hidden rows can be read
     _package: object = None
@@ -132,4 +133,5 @@ def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
         raise LedgerError(
             f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
         ) from exc
-    return Workbook(path=path, sheet_names=names, _book=book, progress=progress, xml=kind in ("xlsx", "xlsm"))
+    return Workbook(path=path, sheet_names=names, _book=book, progress=progress, kind=kind,
+                    xml=kind in ("xlsx", "xlsm"))

@@ -113,7 +113,7 @@ def settle_ledger(
 ) -> Settlement:
     book = open_workbook(path, progress)
     settings, findings = read_settings(book)
-    findings += _formula_findings(path)
+    findings += _formula_findings(path) + _format_findings(book)
     policy_id = choose_policy(policy, settings, path)
     data = load_policy_data(policy_id)
     year = choose_year(year, settings, data, findings)
@@ -203,3 +203,14 @@ def read_framework(path: Path | None):
     spec = FRAMEWORK_SHEET if book.find_sheet(FRAMEWORK_SHEET.name) else SheetSpec(book.sheet_names[0], FRAMEWORK_SHEET.columns)
     table, _ = read_table(book, spec)
     return framework_from_rows([row for _, row in table.records()], str(path))
+
+
+def _format_findings(book: Workbook) -> list[Finding]:
+    """What the filled workbook cannot keep of this ledger, said before it is written (SPEC §3)."""
+    if book.kind == "xlsm":
+        return [info("MACROS_DROPPED", f"台账 {book.path.name} 含宏（.xlsm）。结算工作簿是 .xlsx，台账各表原样保留，但不含宏；"
+                     "台账本身不变。")]
+    if book.kind in ("xls", "ods"):
+        return [info("VALUES_COPIED", f"台账 {book.path.name} 是 .{book.kind} 文件，其格式、公式无法原样保留：结算工作簿中台账各表"
+                     "只照录数值。需要保留格式时，请把台账另存为 .xlsx 后再结算。")]
+    return []
