@@ -55,21 +55,27 @@ def settle(inputs: Inputs) -> Outcome:
         table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
     findings += future_dates(projects, "实际完成日期", as_of, "完成", inputs.citations["延期提前月数"])
     totals = [Total("结算基准日", as_of.isoformat(), "text"),
-              Total("应收回合计(元)", sum((r["应收回(元)"] for r in table.rows), ZERO), MONEY),
-              Total("地方统筹合计(元)", sum((r["地方统筹(元)"] for r in table.rows), ZERO), MONEY)]
+              Total("应收回合计(元)", _sum_or_pending(r["应收回(元)"] for r in table.rows), MONEY),
+              Total("地方统筹合计(元)", _sum_or_pending(r["地方统筹(元)"] for r in table.rows), MONEY)]
     totals += [Total(f"{s}项目数", sum(r["状态"] == s for r in table.rows), COUNT) for s in STATUSES
                if s != "待核实" or any(r["状态"] == s for r in table.rows)]
     return Outcome([table], totals, findings)
 
 
+def _sum_or_pending(values):
+    """A total with a pending amount in it is pending too: never a sum that leaves it out."""
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values, ZERO)
+
+
 def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     pid = row["项目编号"]
     allocated = row["已下达资金(元)"] or ZERO
-    spent = row.get("实际支出(元)") or ZERO
+    spent = row.get("实际支出(元)")  # blank (or unreadable): nothing known spent — no 结余 is computed from it
     plan = row.get("计划完成日期")
     result = {"项目编号": pid, "项目名称": row.get("项目名称"), "完成期限": plan, "结余(元)": None, "应收回(元)": ZERO,
               "地方统筹(元)": ZERO}
-    if spent > allocated:
+    if spent is not None and spent > allocated:
         findings.append(warning("OVERSPENT", f"项目 {pid} 实际支出 {spent:,.2f} 元超过已下达资金 {allocated:,.2f} 元，请核实。",
                                 projects.cell("实际支出(元)", i), f"{CITE} 第二十四条"))
 
@@ -92,6 +98,8 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
                                   f"{p['撤销提前月数']} 个月（最迟 {latest}），撤销申请无效，按其他规定判断。",
                                   projects.cell("撤销申请日期", i), f"{CITE} 第二十六条"))
     if row.get("不可抗力"):
+        if spent is None:
+            return _no_spending(projects, i, pid, "清算", "第二十七条", findings, done)
         left = max(ZERO, allocated - spent)
         return done("清算", f"不可抗力无法继续实施，清算后剩余资金 {left:,.2f} 元按原渠道上缴", "第二十七条", recover=left,
                     balance=allocated - spent)
@@ -103,6 +111,8 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     if verdict == "整改后不合格":
         return done("整改后不合格", "整改后验收仍不合格，全额收回已下达资金", "第三十条", recover=allocated)
     if verdict in ("合格", "整改后合格"):
+        if spent is None:
+            return _no_spending(projects, i, pid, "已验收", "第二十九条", findings, done)
         balance = allocated - spent
         line = row.get("总投资(元)") * p["结余收回线"] if row.get("总投资(元)") is not None else None
         if line is None:
@@ -127,6 +137,15 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
         return done("注销", f"逾期未完成（期限 {deadline}{note}），也未有效申请延期、撤销或清算，全额收回", "第三十一条",
                     recover=allocated)
     return done("在建", f"期限 {deadline}{note}", "第二十六条")
+
+
+def _no_spending(projects, i, pid, status, article, findings, done) -> dict:
+    """SPEC §1: a blank 实际支出 means nothing known spent, so no 结余 is computed and nothing is
+    recovered or left to local finance on it until the figure is filled in (pending, never 0)."""
+    findings.append(error("MISSING_VALUE", f"项目 {pid} 为{status}，但实际支出空白或无法识别，结余无法计算："
+                          "应收回和地方统筹暂不计（待定）。请填写实际支出后重新结算。", projects.cell("实际支出(元)", i),
+                          f"{CITE} {article}"))
+    return done(status, "实际支出未填，结余待定", article, recover=None, local=None)
 
 
 def _deadline(projects, i, row, plan, p, findings) -> tuple[dt.date, str]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,27 +151,34 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
             )
         return None, []
     sheet = sheets[0]
-    rows = book.rows(sheet)
-    header_row, header = _find_header(rows, spec, book.path, sheet)
+    head, rest = book.row_source(sheet, HEADER_SEARCH_ROWS)
+    header_row, header = _find_header(head, spec, book.path, sheet)
     found = header.found
     marks = book.marks(sheet, {index for index, _ in found.values()})
     table = Table(sheet=sheet, spec=spec, header_line=header_row + 1)
-    data, totals = [], []
-    for r in range(header_row + 1, len(rows)):
-        row = rows[r]
+    # One pass over the rows, keeping only the columns the schema uses (a million-row sheet is
+    # never held whole): data rows by line, totals rows whole (they are few).
+    indexes = sorted({index for index, _ in found.values()})
+    kept: dict[int, list] = {index: [] for index in indexes}
+    data, totals, total_rows = [], [], {}
+    for r, row in enumerate(chain(head[header_row + 1:], rest), start=header_row + 1):
         if _blank_row(row):
             continue  # blank rows are skipped; the rows after them are still read
         word = _total_word(row)
         if word:
             totals.append((r, word))
-        else:
-            data.append(r)
+            total_rows[r] = row
+            continue
+        data.append(r)
+        width = len(row)
+        for index in indexes:
+            kept[index].append(row[index] if index < width else None)
     table.lines = [r + 1 for r in data]
     located: list[tuple[int, int, Finding]] = []
     for name, (index, unit) in sorted(found.items(), key=lambda kv: kv[1][0]):
         col = spec.column(name)
         table.letters[name], table.units[name] = column_letter(index), unit
-        raw = [rows[r][index] if index < len(rows[r]) else None for r in data]
+        raw = kept[index]
         untrusted = table.untrusted.setdefault(name, set())
         if unit == "?":  # an unknown unit: nothing read, everything in it pending (one finding, at the header)
             table.columns[name] = [None] * len(raw)
@@ -197,7 +205,7 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     for r, word in totals:
         values = {}
         for name, (index, unit) in found.items():
-            raw = rows[r][index] if index < len(rows[r]) else None
+            raw = total_rows[r][index] if index < len(total_rows[r]) else None
             values[name] = None if unit == "?" else parse_cell(spec.column(name), unit, None if raw == "" else raw)[0]
         table.totals.append((r + 1, word, values))
     findings = sheet_findings(book, spec, sheets, header, header_row + 1, marks, data)

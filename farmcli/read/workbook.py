@@ -3,12 +3,14 @@ hand out each sheet's raw rows (row 1 first), read once and cached."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import LedgerError
-from farmcli.model.progress import BIG_SHEET, Progress
+from farmcli.model.progress import BIG_SHEET, STEP, Progress
 from farmcli.read.formats import check_ods, open_calamine, sniff
 from farmcli.read.marks import SheetMarks
 from farmcli.read.safety import check_xlsx
@@ -85,6 +87,53 @@ class Workbook:
             return None
         with zipfile.ZipFile(self.path) as archive:
             return xlsx_xml.stream_rows(archive, self._package, sheet)
+
+    def row_source(self, sheet: str, head: int) -> tuple[list[list], Iterator[list]]:
+        """The sheet's first `head` rows, and an iterator over the rest, every row from column A,
+        for reading a sheet once without holding its whole grid: a big sheet is iterated row by
+        row from calamine; small, cached and sparse (streamed) sheets come from `rows()`."""
+        handle = None
+        if sheet not in self._cache and self._stream_or_none(sheet) is None:
+            handle = self._handle(sheet)
+        if handle is None or handle.total_height <= BIG_SHEET:
+            rows = self.rows(sheet)
+            return rows[:head], iter(rows[head:])
+        # calamine's rows start at row 1 but at the first used column: pad them back to column A.
+        pad = [""] * (handle.start[1] if handle.start else 0)
+        total = handle.end[0] + 1 if handle.end else None  # rows from row 1 to the last used one
+
+        def rows() -> Iterator[list]:
+            for n, row in enumerate(handle.iter_rows()):
+                if self.progress is not None and n % STEP == 0:
+                    self.progress(f"读取「{sheet}」", n, total)
+                yield pad + row if pad else row
+            if self.progress is not None:
+                self.progress(f"读取「{sheet}」", total, total)
+
+        stream = self._guarded(rows(), sheet)
+        first = list(islice(stream, head))
+        return first, stream
+
+    def _guarded(self, rows: Iterator[list], sheet: str) -> Iterator[list]:
+        try:
+            yield from rows
+        except Exception as exc:  # calamine raises its own types for corrupt parts
+            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
+                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
+
+    def _handle(self, sheet: str):
+        try:
+            return self._book.get_sheet_by_name(sheet)
+        except Exception as exc:
+            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
+                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
+
+    def _stream_or_none(self, sheet: str) -> list[list] | None:
+        """Sparse sheets are read from their XML (and cached); None for every other sheet."""
+        streamed = self._stream(sheet)
+        if streamed is not None:
+            self._cache[sheet] = streamed
+        return streamed
 
     def rows(self, sheet: str) -> list[list]:
         if sheet not in self._cache:
