@@ -227,7 +227,7 @@ def template(
 
 @app.command()
 def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] = False) -> None:
-    """列出各项政策及其参数（值、单位、适用期、依据）。"""
+    """列出各项政策及其参数（值、单位、有效范围、适用期、依据）。"""
 
     from farmcli.policies import all_policy_data
     from farmcli.scoring.pipeline import scoring_parameters
@@ -244,10 +244,12 @@ def _print_policies(data, json_: bool) -> None:
         emit_json(json.dumps([{
             "id": d.id, "title": d.title, "document": d.document,
             "parameters": [{"name": p.name, "value": _json_value(p.value), "unit": p.unit,
-                            "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation}
+                            "from": str(p.start or ""), "to": str(p.end or ""), "citation": p.citation,
+                            "min": _json_value(p.low), "max": _json_value(p.high)}
                            for p in d.parameters]} for d in data], ensure_ascii=False, indent=2))
         return
     console = stdout_console()
+    from farmcli.model.params import describe_range
     from farmcli.outputs.values import param_kind, show
 
     for d in data:
@@ -255,7 +257,8 @@ def _print_policies(data, json_: bool) -> None:
         for p in d.parameters:
             value = "（必填，无默认值）" if p.value is None else show(p.value, param_kind(p.type))
             unit = "" if p.type == "rate" else f" {p.unit}"
-            console.print(f"    {p.name} = {value}{unit}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
+            valid = f"  有效范围 {describe_range(p)}" if p.low is not None or p.high is not None else ""
+            console.print(f"    {p.name} = {value}{unit}{valid}  适用期 {p.start or '…'} 至 {p.end or '…'}  "
                           f"依据：{p.citation}", markup=False)
 
 

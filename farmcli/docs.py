@@ -38,19 +38,20 @@ def synopses() -> str:
 
 
 def parameter_table(policy_id: str) -> str:
-    from farmcli.model.params import load_param_file
+    from farmcli.model.params import describe_range, load_param_file
     from farmcli.outputs.values import param_kind, show
     from farmcli.policies import all_policy_data
 
     data = next((d for d in all_policy_data() if d.id == policy_id), None) or load_param_file(
         f"farmcli.{policy_id}", f"{policy_id}.toml")
-    rows = ["| 参数 | 默认值 | 单位 | 适用期 | 依据 |", "|---|---|---|---|---|"]
+    rows = ["| 参数 | 默认值 | 单位 | 有效范围 | 适用期 | 依据 |", "|---|---|---|---|---|---|"]
     for p in data.parameters:
         if p.value is not None:
             value = show(p.value, param_kind(p.type))
         else:
             value = "无（设置后才适用）" if p.optional else "**必填，无默认值**"
-        rows.append(f"| {p.name} | {value} | {p.unit} | {p.start or '…'} 至 {p.end or '…'} | {p.citation} |")
+        valid = describe_range(p) if p.low is not None or p.high is not None else ""
+        rows.append(f"| {p.name} | {value} | {p.unit} | {valid} | {p.start or '…'} 至 {p.end or '…'} | {p.citation} |")
     return "\n".join(rows) + "\n"
 
 
