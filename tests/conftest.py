@@ -45,9 +45,9 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """farmcli as a clerk runs it: a separate process, no terminal."""
-    env = {k: v for k, v in os.environ.items() if k != "FARMCLI_DEBUG"}
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """farmcli as a clerk runs it: a separate process, no terminal; `env` adds variables."""
+    env = {**{k: v for k, v in os.environ.items() if k != "FARMCLI_DEBUG"}, **(env or {})}
     return subprocess.run([sys.executable, "-m", "farmcli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
 

@@ -24,11 +24,7 @@ def pdfs(tmp_path_factory):
     for tool in ("soffice", "pdfinfo", "pdftotext"):
         assert shutil.which(tool), f"CI must install {tool} (.ci/run)"
     out = tmp_path_factory.mktemp("paper")
-    os.environ["FARMCLI_REPORT_DATE"] = "2023-07-08"
-    try:
-        r = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--quiet")
-    finally:
-        del os.environ["FARMCLI_REPORT_DATE"]
+    r = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--quiet", env={"FARMCLI_REPORT_DATE": "2023-07-08"})
     assert r.returncode == 0, r.stderr
     # A private profile, so parallel runs (and a clerk's open LibreOffice) never clash.
     profile = (out / "lo-profile").as_uri()

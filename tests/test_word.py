@@ -20,14 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def settled(tmp_path_factory):
-    import os
-
     out = tmp_path_factory.mktemp("word")
-    os.environ["FARMCLI_REPORT_DATE"] = "2023-07-08"
-    try:
-        r = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--json")
-    finally:
-        del os.environ["FARMCLI_REPORT_DATE"]
+    r = run_cli("settle", "2022", str(SAMPLE), "--out", str(out), "--json", env={"FARMCLI_REPORT_DATE": "2023-07-08"})
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout), out
 
