@@ -18,7 +18,7 @@ from farmcli.outputs.atomic import ReplaceError, recover, write_atomically
 from farmcli.outputs.lock import LOCK_NAME, folder_lock  # noqa: F401 — LOCK_NAME for callers and tests
 from farmcli.outputs.report import write_report
 from farmcli.outputs.word import write_word
-from farmcli.outputs.workbook import write_workbook
+from farmcli.outputs.filled import write_workbook
 from farmcli.settlement.build import Settlement
 from farmcli.outputs.package import read_record
 from farmcli.settlement.changes import Changes, compare, make_record

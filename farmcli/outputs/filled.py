@@ -1,0 +1,87 @@
+"""The filled workbook (SPEC §3): the clerk's own ledger package, every part kept as saved, with
+the result sheets in front and the settlement's record inside.
+
+The result sheets are written by `workbook.Writer` (xlsxwriter) into a temporary package and
+transplanted by `package.fill_workbook`. A ledger whose parts cannot be kept (.xls, .ods) is first
+copied as values into a package of its own, which then takes the results the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from farmcli.model.progress import Progress
+from farmcli.outputs.workbook import Writer, write_results
+from farmcli.settlement.build import Settlement
+
+CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
+
+
+def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, record: bytes | None = None):
+    """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front, and
+    the settlement's `record` inside. A ledger whose parts cannot be kept (.xls, .ods) is first
+    copied as values into a package of its own, which then takes the results the same way.
+    Returns the FillReport."""
+    import os
+    import tempfile
+
+    from farmcli.outputs.package import fill_workbook, read_record
+    from farmcli.read.formats import sniff
+
+    kept = sniff(s.ledger) in ("xlsx", "xlsm")
+    temps = []
+    try:
+        for _ in range(1 if kept else 2):
+            handle, temp = tempfile.mkstemp(prefix=".farmcli-", suffix=".xlsx", dir=path.parent)
+            os.close(handle)
+            temps.append(Path(temp))
+        ledger = s.ledger if kept else _write_values_copy(s, temps[1], progress)
+        names, drop = result_sheet_names(s, earlier=kept and read_record(s.ledger) is not None)
+        w = Writer(temps[0])
+        write_results(w, s, names)
+        w.book.close()
+        report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
+        return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+
+
+def result_sheet_names(s: Settlement, earlier: bool) -> tuple[dict[str, str], list[str]]:
+    """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
+    an earlier farmcli settlement loses its earlier result sheets (plain or suffixed), and the new
+    ones take their plain names; in any other ledger a sheet named like a result sheet keeps its
+    name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
+    wanted = ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]
+    ledger = list(s.book.sheet_names)
+    if earlier:
+        old = {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
+        drop = [n for n in ledger if n in old]
+        ledger = [n for n in ledger if n not in old]
+    else:
+        drop = []
+    taken = {n.casefold() for n in ledger}  # Excel compares sheet names without case
+    names = {}
+    for name in wanted:
+        number, final = 1, name
+        while final.casefold() in taken:
+            final = _suffixed(name, number)
+            number += 1
+        taken.add(final.casefold())
+        names[name] = final
+    return names, drop
+
+
+def _suffixed(name: str, number: int) -> str:
+    suffix = CLASH_SUFFIX if number == 1 else f"{CLASH_SUFFIX[:-1]}{number}{CLASH_SUFFIX[-1]}"
+    return name[:31 - len(suffix)] + suffix
+
+
+def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> Path:
+    """A ledger whose parts cannot be kept (.xls, .ods): its sheets copied as values, as a package
+    the results are then transplanted into like any .xlsx ledger's."""
+    w = Writer(path)
+    for sheet in s.book.sheet_names:
+        w.copy_sheet(sheet, s.book.rows(sheet), progress)
+    w.book.close()
+    return path
