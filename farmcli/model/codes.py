@@ -46,6 +46,7 @@ CODES: dict[str, tuple[str, str]] = {
     "FIRST_NOT_DUE_AFTER_ACCEPTANCE": (W, "accepted although progress is below the first-instalment threshold"),
     "OVERPAID": (E, "more paid than is due: to recover or explain"),
     "ESTIMATE": (I, "not yet accepted: the subsidy is an estimate from the implemented area"),
+    "PARCEL_PENDING": (E, "a parcel's area or acceptance date is unreadable: its township's areas, subsidy and payments stay pending"),
     "PARCEL_MISMATCH": (E, "乡镇 states an area that differs from the sum of its 图斑"),
     "PAID_MISMATCH": (E, "乡镇 已拨付 differs from the sum of 拨付明细"),
     "RATIO_MISMATCH": (W, "a stated 完成比例 differs from the computed one"),

@@ -8,6 +8,17 @@ FEN = Decimal("0.01")
 ZERO = Decimal(0)
 
 
+def sum_or_pending(values) -> Decimal | None:
+    """The sum of figures one of which is pending (None) is pending too: never a total that quietly
+    leaves a pending figure out (SPEC §1, cells that cannot be trusted)."""
+    total = ZERO
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
 def round_money(amount: Decimal) -> Decimal:
     """Round once, at the end of a formula, to 0.01 元, 四舍五入 (ROUND_HALF_UP)."""
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from farmcli.model.findings import Finding, error, warning
-from farmcli.model.money import ZERO, round_money
+from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.names import name_key
 from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
@@ -118,15 +118,9 @@ def settle(inputs: Inputs) -> Outcome:
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
               Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
               Total("不予推荐数", sum(r["结果"] == EXCLUDED for r in rows), COUNT),
-              Total("激励金额合计(元)", _sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY),
-              Total("村级最低合计(元)", _sum_or_pending(r["村级最低(元)"] for r in recommended), MONEY)]
+              Total("激励金额合计(元)", sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY),
+              Total("村级最低合计(元)", sum_or_pending(r["村级最低(元)"] for r in recommended), MONEY)]
     return Outcome([table], totals, findings)
-
-
-def _sum_or_pending(values) -> Decimal | None:
-    """A total of amounts one of which is pending is pending too: never a sum that leaves it out."""
-    values = list(values)
-    return None if any(v is None for v in values) else sum(values, ZERO)
 
 
 def _county_bar(counties, i, findings) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 
 from farmcli.model.findings import Finding, error, warning
-from farmcli.model.money import ZERO
+from farmcli.model.money import ZERO, sum_or_pending
 from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import future_dates
@@ -55,17 +55,11 @@ def settle(inputs: Inputs) -> Outcome:
         table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
     findings += future_dates(projects, "实际完成日期", as_of, "完成", inputs.citations["延期提前月数"])
     totals = [Total("结算基准日", as_of.isoformat(), "text"),
-              Total("应收回合计(元)", _sum_or_pending(r["应收回(元)"] for r in table.rows), MONEY),
-              Total("地方统筹合计(元)", _sum_or_pending(r["地方统筹(元)"] for r in table.rows), MONEY)]
+              Total("应收回合计(元)", sum_or_pending(r["应收回(元)"] for r in table.rows), MONEY),
+              Total("地方统筹合计(元)", sum_or_pending(r["地方统筹(元)"] for r in table.rows), MONEY)]
     totals += [Total(f"{s}项目数", sum(r["状态"] == s for r in table.rows), COUNT) for s in STATUSES
                if s != "待核实" or any(r["状态"] == s for r in table.rows)]
     return Outcome([table], totals, findings)
-
-
-def _sum_or_pending(values):
-    """A total with a pending amount in it is pending too: never a sum that leaves it out."""
-    values = list(values)
-    return None if any(v is None for v in values) else sum(values, ZERO)
 
 
 def _settle_project(projects, i, row, p, as_of, findings) -> dict:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
-from farmcli.model.money import ZERO, round_money
+from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
@@ -82,7 +82,8 @@ def settle(inputs: Inputs) -> Outcome:
         Total("下达任务(亩)", t["下达任务(亩)"], AREA), Total("实施恢复面积(亩)", t["实施恢复面积(亩)"], AREA),
         Total("完成比例", t["完成比例"], RATIO), Total("验收入库面积(亩)", t["验收入库面积(亩)"], AREA),
         Total("合同金额(元)", t["合同金额(元)"], MONEY), Total("补助金额(元)", t["补助金额(元)"], MONEY),
-        Total("其中预计补助金额(元)", sum((r["补助金额(元)"] for r in summary.rows if r["备注"].startswith("预计")), ZERO), MONEY),
+        Total("其中预计补助金额(元)", sum_or_pending(r["补助金额(元)"] for r in summary.rows if r["备注"].startswith("预计")),
+              MONEY),
         Total("应拨(元)", t["应拨(元)"], MONEY), Total("已拨付(元)", t["已拨付(元)"], MONEY),
         Total("待拨付(元)", t["待拨付(元)"], MONEY), Total("未匹配拨付(元)", payments.unmatched_total, MONEY),
         Total("乡镇数", len(summary.rows), COUNT),
@@ -96,12 +97,14 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
     task = towns.get("下达任务(亩)", i)
     implemented = _from_parcels(towns, i, "实施恢复面积(亩)", parcels, key, "implemented", findings)
     accepted = _from_parcels(towns, i, "验收入库面积(亩)", parcels, key, "accepted", findings)
+    from_parcels_pending = parcels is not None and key in parcels and (
+        parcels[key].implemented is None or parcels[key].accepted is None)
     # A cell the reader could not trust is not a blank: what depends on it stays pending (SPEC §1).
-    accepted_known = parcels is not None or towns.trusted("验收入库面积(亩)", i)
+    accepted_known = (not from_parcels_pending) if parcels is not None else towns.trusted("验收入库面积(亩)", i)
     if task is None:
         findings.append(error("MISSING_VALUE", f"{name} 缺少下达任务，无法计算完成比例和合同金额。",
                               towns.cell("下达任务(亩)", i)))
-    if implemented is None:
+    if implemented is None and not from_parcels_pending:
         findings.append(error("MISSING_VALUE", f"{name} 缺少实施恢复面积（「乡镇」表未填或无法识别，也没有「图斑」表）："
                               "完成比例和预计补助待定，不按 0 亩计算。请填写实施恢复面积或添加「图斑」表。",
                               towns.cell("实施恢复面积(亩)", i)))
@@ -125,10 +128,16 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
     first_due = progress >= first_progress if progress is not None and first is not None else None
     final_due = _final_due(towns, i, name, (accepted, implemented), (stated_progress, progress_ok), final, sched_cite,
                            findings)
-    due = sum((amount for amount, ok in ((first, first_due), (final, final_due)) if ok), ZERO)
     undecided = first_due is None or final_due is None
+    if final_due and first_due is False and final is not None and final < 0:
+        undecided = True  # a negative 尾款 due while the 首笔 never was: no recovery of money never paid
+    # 应拨 is the instalments known to be due. While another is undecided, 待拨付 is what may be paid
+    # now; a negative one cannot be called an over-payment (the undecided one may be due), so it is pending.
+    due = sum((a for a, ok in ((first, first_due), (final, final_due)) if ok and a is not None), ZERO)
     paid = _paid(towns, i, name, payments, key, findings)
     pending = due - paid if paid is not None else None
+    if undecided and pending is not None and pending < 0:
+        pending = None
 
     if final is not None and final < 0:
         findings.append(warning("NEGATIVE_FINAL", f"{name} 的尾款为 {final:,.2f} 元：首笔 {first:,.2f} 元已超过最终补助金额 "
@@ -138,9 +147,9 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
                                 f"{first_progress:.0%}，首笔未到拨付条件，仅尾款到期。报告六(二)一)4 规定通过验收、指标入库后"
                                 "全额支付，请确认是否应一并拨付首笔。", towns.where(i), sched_cite))
     if undecided:
-        findings.append(error("INSTALMENT_PENDING", f"{name} 的拨付条件或金额所依据的数字缺失或无法识别（见本乡镇的其他错误），"
-                              "相应批次待定，未计入应拨，不予拨付。更正后重新结算。", towns.where(i), sched_cite))
-    if pending is not None and pending < 0 and not undecided:
+        findings.append(error("INSTALMENT_PENDING", f"{name} 的拨付条件或金额所依据的数字缺失、无法识别或互相矛盾（见本乡镇的"
+                              "其他错误或警告），相应批次待定，未计入应拨，不予拨付。更正后重新结算。", towns.where(i), sched_cite))
+    if pending is not None and pending < 0:
         findings.append(error("OVERPAID", f"{name} 已拨付 {paid:,.2f} 元，超过按进度应拨的 {due:,.2f} 元，"
                               f"多拨 {-pending:,.2f} 元，应追回或核实。", towns.cell("已拨付(元)", i), sched_cite))
     if estimate and subsidy is not None:
@@ -215,7 +224,8 @@ def _from_parcels(towns, i, column, parcels, key, attr, findings):
         return stated
     sums = parcels.get(key, ParcelSums())
     value = sums.implemented if attr == "implemented" else (sums.accepted if sums.any_accepted else None)
-    if stated is not None and stated != (value or ZERO):
+    pending = sums.implemented is None if attr == "implemented" else (sums.any_accepted and sums.accepted is None)
+    if stated is not None and not pending and stated != (value or ZERO):
         findings.append(error("PARCEL_MISMATCH", f"「乡镇」表的{column}为 {stated:,.4f}，而「图斑」汇总为 "
                               f"{value or ZERO:,.4f}，相差 {stated - (value or ZERO):,.4f}。farmcli 按图斑汇总计算，请核对。",
                               towns.cell(column, i)))
@@ -229,6 +239,8 @@ def _paid(towns, i, name, payments, key, findings):
             return None  # unreadable: 待拨付 stays pending rather than assume nothing was paid
         return stated if stated is not None else ZERO
     total = payments.by_town.get(key, ZERO)
+    if total is None:
+        return None  # a payment to this township is unreadable: 已拨付 and 待拨付 stay pending
     if stated is not None and stated != total:
         findings.append(error("PAID_MISMATCH", f"{name}「乡镇」表的已拨付为 {stated:,.2f} 元，而「拨付明细」合计为 "
                               f"{total:,.2f} 元，相差 {stated - total:,.2f} 元。farmcli 按拨付明细计算，请核对。",
@@ -264,7 +276,10 @@ def _check_stated_total_ratio(towns, total) -> list[Finding]:
 
 def _total_row(rows: list[dict]) -> dict:
     def total(column):
-        return sum((r[column] for r in rows if r[column] is not None), ZERO)
+        # 验收入库面积 blank is "not yet accepted" (0 towards the total); any other blank is pending.
+        if column == "验收入库面积(亩)":
+            return sum((r[column] for r in rows if r[column] is not None), ZERO)
+        return sum_or_pending(r[column] for r in rows)
 
     total_row = {c.name: None for c in SUMMARY_COLUMNS}
     for col in SUMMARY_COLUMNS:
@@ -274,5 +289,6 @@ def _total_row(rows: list[dict]) -> dict:
     if all(r["验收入库面积(亩)"] is None for r in rows):
         total_row["验收入库面积(亩)"] = None  # nothing accepted yet: unknown, not 0 (质量达标率 needs the difference)
     task = total_row["下达任务(亩)"]
-    total_row["完成比例"] = total_row["实施恢复面积(亩)"] / task if task else None
+    done = total_row["实施恢复面积(亩)"]
+    total_row["完成比例"] = done / task if task and done is not None else None
     return total_row

@@ -10,15 +10,15 @@ from decimal import Decimal
 
 from farmcli.model.exact import Fixed
 from farmcli.model.findings import error, warning
-from farmcli.model.money import ZERO
+from farmcli.model.money import ZERO, sum_or_pending
 
 PARCEL_STATES = ("未实施", "已实施", "已验收入库")
 
 
 @dataclass
 class ParcelSums:
-    implemented: Decimal = ZERO
-    accepted: Decimal = ZERO
+    implemented: Decimal | None = ZERO  # None: a parcel's area (or acceptance date) is unreadable: pending
+    accepted: Decimal | None = ZERO
     any_accepted: bool = False
 
 
@@ -35,7 +35,8 @@ def aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parce
                           "date": table.columns.get("验收日期") or [None] * len(table)})
     names = frame["name"].dropna().unique()
     frame["key"] = frame["name"].map({n: index.resolve(n) for n in names})
-    matched = frame["key"].notna()
+    # A parcel without a 图斑编号 is counted nowhere, as the reader's KEY_MISSING says (SPEC §1).
+    matched = frame["key"].notna() & frame["id"].notna()
     known = frame["state"].isin(PARCEL_STATES)
     done = matched & known & frame["state"].isin(("已实施", "已验收入库"))
     accepted = done & (frame["state"] == "已验收入库")
@@ -48,9 +49,21 @@ def aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parce
         sums[key].implemented = areas.decimal(area)
     for key, area in frame.loc[in_time].groupby("key")["area"].sum().items():
         sums[key].accepted, sums[key].any_accepted = areas.decimal(area), True
+    # A parcel whose area or acceptance date the reader could not trust counts as 0 in the sums
+    # above; its township's figure is pending instead (the reader named the cell).
+    unread = frame.index.isin(list(table.untrusted.get("面积(亩)", ())))
+    undated_bad = frame.index.isin(list(table.untrusted.get("验收日期", ())))
+    for key in frame.loc[matched & unread & (frame["state"] != "未实施"), "key"].unique():
+        sums[key].implemented = None
+    for key in frame.loc[matched & ((unread & accepted) | (undated_bad & (frame["state"] == "已验收入库"))), "key"].unique():
+        sums[key].accepted, sums[key].any_accepted = None, True
+    for key in {k for k, v in sums.items() if v.implemented is None or v.accepted is None}:
+        findings.append(error("PARCEL_PENDING", f"「图斑」中{index.display(key)}有图斑的面积或验收日期无法识别（见该格的错误），"
+                              "该乡镇的实施恢复面积或验收入库面积待定，依赖它们的补助和拨付也待定。请更正后重新结算。",
+                              table.sheet, cite["验收截止日期"]))
 
     unmatched = {}
-    for name, group in frame.loc[~matched].groupby(frame["name"].fillna("（空白）"), sort=False):
+    for name, group in frame.loc[frame["key"].isna()].groupby(frame["name"].fillna("（空白）"), sort=False):
         unmatched[str(name)] = [int(group.index[0]), len(group), areas.decimal(group["area"].sum())]
     duplicates = list(frame.index[frame["id"].notna() & frame["id"].duplicated()])
     late = list(frame.index[dated & ~in_time])
@@ -87,27 +100,31 @@ def _parcel_findings(table, index, unmatched, duplicates, late, undated, bad_sta
 @dataclass
 class Payments:
     present: bool
-    by_town: dict[str, Decimal]
-    unmatched_total: Decimal
+    by_town: dict[str, Decimal | None]  # None: a payment to this township is unreadable (pending)
+    unmatched_total: Decimal | None
 
 
 def match_payments(table, index, findings) -> Payments:
     if table is None:
         return Payments(False, {}, ZERO)
-    by_town: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_town: dict[str, Decimal | None] = defaultdict(lambda: ZERO)
     unmatched: dict[str, list] = {}
-    nameless = ZERO  # rows without a 单位名称: already a KEY_MISSING finding, still counted as unmatched
+    unreadable = set(table.untrusted.get("金额(元)", ()))  # the reader named these cells: pending, never 0
+    nameless: Decimal | None = ZERO  # rows without a 单位名称 (KEY_MISSING): paid to no township, but no 元 disappears
     for i, (name, amount) in enumerate(zip(table.columns["单位名称"], table.columns["金额(元)"])):
         if name is None:
-            nameless += amount or ZERO
+            nameless = None if nameless is None or i in unreadable else nameless + (amount or ZERO)
             continue
         key = index.resolve(name)
         if key is None:
             entry = unmatched.setdefault(str(name), [i, ZERO])
-            entry[1] += amount or ZERO
+            entry[1] = None if entry[1] is None or i in unreadable else entry[1] + (amount or ZERO)
+        elif i in unreadable or by_town[key] is None:
+            by_town[key] = None
         else:
             by_town[key] += amount or ZERO
     for name, (i, amount) in unmatched.items():
-        findings.append(error("UNMATCHED_NAME", f"「拨付明细」中 {amount:,.2f} 元的收款"
-                              + index.unmatched_message(name), table.cell("单位名称", i)))
-    return Payments(True, dict(by_town), nameless + sum((a for _, a in unmatched.values()), ZERO))
+        shown = "金额待定" if amount is None else f"{amount:,.2f} 元"
+        findings.append(error("UNMATCHED_NAME", f"「拨付明细」中 {shown}的收款" + index.unmatched_message(name),
+                              table.cell("单位名称", i)))
+    return Payments(True, dict(by_town), sum_or_pending([nameless, *(a for _, a in unmatched.values())]))

@@ -118,6 +118,6 @@ def basic_data_table(x: ScoringInputs, mapping: dict, totals: dict) -> ResultTab
         rows.append({"类别": "完成情况", "项目": mapping["units"], "数量": Measure(totals[mapping["units"]], COUNT)})
     if x.actual_output is not None:
         rows.append({"类别": "完成情况", "项目": "实际产出", "数量": Measure(x.actual_output, AREA, x.output_unit)})
-    if x.planned_output:
+    if x.planned_output and x.actual_output is not None:
         rows.append({"类别": "完成情况", "项目": "完成比例", "数量": Measure(x.actual_output / x.planned_output, RATIO)})
     return ResultTable("基础数据表", BASIC_COLUMNS, rows)
