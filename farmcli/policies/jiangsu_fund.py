@@ -62,18 +62,27 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([table], totals, findings)
 
 
+# Statuses whose 应收回 / 地方统筹 are worked out from 已下达资金 (第二十六、二十七、二十九至三十一条).
+FROM_ALLOCATED = ("撤销", "清算", "整改后不合格", "已验收", "注销")
+
+
 def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     pid = row["项目编号"]
-    allocated = row["已下达资金(元)"] or ZERO
+    allocated = row["已下达资金(元)"]  # blank or unreadable: what depends on it stays pending, never 0
     spent = row.get("实际支出(元)")  # blank (or unreadable): nothing known spent — no 结余 is computed from it
     plan = row.get("计划完成日期")
     result = {"项目编号": pid, "项目名称": row.get("项目名称"), "完成期限": plan, "结余(元)": None, "应收回(元)": ZERO,
               "地方统筹(元)": ZERO}
-    if spent is not None and spent > allocated:
+    if allocated is None:
+        findings.append(error("MISSING_VALUE", f"项目 {pid} 的已下达资金空白或无法识别：应收回、结余和地方统筹待定，"
+                              "不按 0 计算。请填写已下达资金后重新结算。", projects.cell("已下达资金(元)", i), f"{CITE} 第二十九条"))
+    if spent is not None and allocated is not None and spent > allocated:
         findings.append(warning("OVERSPENT", f"项目 {pid} 实际支出 {spent:,.2f} 元超过已下达资金 {allocated:,.2f} 元，请核实。",
                                 projects.cell("实际支出(元)", i), f"{CITE} 第二十四条"))
 
     def done(status, reason, article, recover=ZERO, local=ZERO, balance=None):
+        if allocated is None and status in FROM_ALLOCATED:
+            recover, local, balance, reason = None, None, None, f"{reason}（已下达资金待定）"
         result.update({"状态": status, "原因": reason, "依据": f"{CITE} {article}", "应收回(元)": recover,
                        "地方统筹(元)": local, "结余(元)": balance})
         return result
@@ -94,6 +103,8 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     if row.get("不可抗力"):
         if spent is None:
             return _no_spending(projects, i, pid, "清算", "第二十七条", findings, done)
+        if allocated is None:
+            return done("清算", "不可抗力无法继续实施，清算", "第二十七条", recover=None, local=None)
         left = max(ZERO, allocated - spent)
         return done("清算", f"不可抗力无法继续实施，清算后剩余资金 {left:,.2f} 元按原渠道上缴", "第二十七条", recover=left,
                     balance=allocated - spent)
@@ -107,11 +118,13 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     if verdict in ("合格", "整改后合格"):
         if spent is None:
             return _no_spending(projects, i, pid, "已验收", "第二十九条", findings, done)
+        if allocated is None:
+            return done("已验收", "验收合格，结余待定", "第二十九条", recover=None, local=None)
         balance = allocated - spent
         line = row.get("总投资(元)") * p["结余收回线"] if row.get("总投资(元)") is not None else None
         if line is None:
             findings.append(error("MISSING_VALUE", f"项目 {pid} 缺少总投资，无法判断结余是否超过 10%。", projects.cell("总投资(元)", i)))
-            return done("已验收", "缺少总投资，结余暂不处理", "第二十九条", balance=balance)
+            return done("已验收", "缺少总投资，结余待定", "第二十九条", recover=None, local=None, balance=balance)
         if balance > line:
             return done("已验收", f"结余 {balance:,.2f} 元超过总投资的 {p['结余收回线']:.0%}（{line:,.2f} 元），收回全部结余",
                         "第二十九条", recover=balance, balance=balance)
@@ -121,7 +134,7 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
         return done("整改中", "验收不合格，按验收意见整改", "第三十条")
     if plan is None:
         findings.append(error("MISSING_VALUE", f"项目 {pid} 缺少计划完成日期，无法判断是否逾期。", projects.cell("计划完成日期", i)))
-        return done("待核实", "缺少计划完成日期", "第三十一条")
+        return done("待核实", "缺少计划完成日期，是否逾期（全额收回）待定", "第三十一条", recover=None, local=None)
     deadline, note = _deadline(projects, i, row, plan, p, findings)
     result["完成期限"] = deadline
     finished = row.get("实际完成日期")
