@@ -83,6 +83,7 @@ CODES: dict[str, tuple[str, str]] = {
     "SCORE_MISSING": (E, "townships without 评价得分 where the quota forces a choice: the undecidable ones are 待定, none recommended"),
     "NO_QUOTA": (E, "a city without a 名额 row: its townships are all 候补"),
     "VILLAGE_SHARE_LOW": (E, "村级分配比例 below the 50% floor of 第七条"),
+    "FLAG_PENDING": (E, "a county or township condition (第五条/第六条) is unreadable: the township is 待定 and may still take a place"),
     "QUOTA_PENDING": (E, "a city's 名额 or 激励金额 is blank or unreadable: its ranking or amounts stay pending"),
     "PLAN_NOT_SUBMITTED": (W, "使用方案 not yet submitted (第八条)"),
     # jiangsu-fund

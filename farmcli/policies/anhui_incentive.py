@@ -21,6 +21,7 @@ CITE = "皖耕保激励办法"
 RECOMMENDED, RESERVE, EXCLUDED, UNDECIDED = "推荐", "候补", "不予推荐", "待定"
 COUNTY_TARGETS = (("耕地保有量目标完成", "耕地保有量"), ("永久基本农田目标完成", "永久基本农田保护面积"),
                   ("补充耕地任务完成", "补充耕地任务"))
+COUNTY_FLAG_COLUMNS = tuple(c for c, _ in COUNTY_TARGETS) + ("被约谈或问责",)
 # 第六条(一)–(六): a 是 means the problem is present and not rectified.
 TOWN_FLAGS = (
     ("田长制未履职", "(一)", "“田长制”工作未履行职责、未建立健全管护队伍"),
@@ -30,6 +31,7 @@ TOWN_FLAGS = (
     ("非农化非粮化问题未整改", "(五)", "新增耕地“非农化”“非粮化”问题未整改到位"),
     ("卫片问题未整改", "(六)", "耕地卫片监督和土地卫片执法检查指出问题未整改到位"),
 )
+TOWN_FLAG_COLUMNS = tuple(c for c, _, _ in TOWN_FLAGS)
 
 SHEETS = (
     SheetSpec("县", required=True, key="县名称", help="各县（市、区）的目标完成与约谈问责情况（第五条）", columns=(
@@ -107,6 +109,13 @@ def settle(inputs: Inputs) -> Outcome:
         if reasons:
             row.update({"原因": "；".join(r for r, _ in reasons), "依据": "；".join(dict.fromkeys(c for _, c in reasons))})
             continue
+        unread = _unreadable(counties, county_rows[key], COUNTY_FLAG_COLUMNS) + _unreadable(towns, i, TOWN_FLAG_COLUMNS)
+        if unread:  # no exclusion and no place is decided on a cell that could not be read (SPEC §1)
+            findings.append(error("FLAG_PENDING", f"{town['乡镇名称']} 的{'、'.join(c for c, _ in unread)}无法识别，能否推荐待定；"
+                                  "它可能占用本市名额，本市的排名按它可能排在前面处理。请更正后重新结算。", unread[0][1],
+                                  f"{CITE} 第五条、第六条"))
+            row.update({"结果": UNDECIDED, "原因": f"{'、'.join(c for c, _ in unread)}无法识别，能否推荐待定",
+                        "依据": f"{CITE} 第五条、第六条", "_flag": True})
         candidates.setdefault(name_key(row["所属市"]), []).append(row)
 
     for city, members in candidates.items():
@@ -114,6 +123,7 @@ def settle(inputs: Inputs) -> Outcome:
     table = ResultTable("乡镇推荐", COLUMNS, rows)
     for r in rows:
         r.pop("_i")
+        r.pop("_flag", None)
     recommended = [r for r in rows if r["结果"] == RECOMMENDED]
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
               Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
@@ -123,12 +133,19 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([table], totals, findings)
 
 
+def _unreadable(table, i, columns) -> list[tuple[str, object]]:
+    """(column, cell) of each condition the reader could not trust in row i."""
+    return [(c, table.cell(c, i)) for c in columns if not table.trusted(c, i)]
+
+
 def _county_bar(counties, i, findings) -> list[tuple[str, str]]:
     """第五条: a county that missed a target or was summoned or held accountable recommends no township."""
     name = counties.get("县名称", i)
     reasons = []
     for column, label in COUNTY_TARGETS:
         done = counties.get(column, i)
+        if done is None and not counties.trusted(column, i):
+            continue  # unreadable, not blank: the township is 待定 (FLAG_PENDING), not excluded
         if done is None:
             findings.append(error("COUNTY_TARGET_BLANK", f"{name} 的“{column}”未填写，无法确认是否完成，暂按不得推荐处理。",
                                   counties.cell(column, i), f"{CITE} 第五条(一)"))
@@ -157,8 +174,12 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
     """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐.
     A township without a score cannot be ranked: where the quota forces a choice that its score
     would decide, neither it nor the scored townships it could overtake are recommended (待定)."""
+    flagged = [r for r in members if r.get("_flag")]  # 待定 already; they may still take a place
+    members = [r for r in members if not r.get("_flag")]
     scored = sorted((r for r in members if r["评价得分"] is not None), key=lambda r: (-r["评价得分"], r["_i"]))
     unscored = [r for r in members if r["评价得分"] is None]
+    if not members:
+        return
     if city not in quota:
         findings.append(error("NO_QUOTA", f"「名额」表中没有 {members[0]['所属市']}，其 {len(members)} 个乡（镇）均列为候补。",
                               "名额", f"{CITE} 第三条"))
@@ -175,7 +196,8 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
         if amount is None and members:
             findings.append(error("QUOTA_PENDING", f"{members[0]['所属市']} 的激励金额为空白或无法识别：推荐照常，"
                                   "激励金额和村级最低待定（合计亦待定）。请填写激励金额后重新结算。", amount_at, f"{CITE} 第三条"))
-    everyone_fits = len(members) <= places
+    everyone_fits = len(members) + len(flagged) <= places
+    unknown = len(unscored) + len(flagged)  # townships whose place cannot be known: they may rank first
     if unscored and not everyone_fits and places > 0:
         names = "、".join(r["乡镇名称"] for r in unscored)
         findings.append(error("SCORE_MISSING", f"{members[0]['所属市']} 有 {len(members)} 个乡（镇）争 {places} 个名额，但 {names} "
@@ -184,13 +206,14 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
     village_rate = p["村级最低比例"]
     for rank, r in enumerate(scored, start=1):
         r["市内排名"] = rank
-        if everyone_fits or rank + (len(unscored) if places else 0) <= places:
+        if everyone_fits or rank + (unknown if places else 0) <= places:
             _recommend(r, f"市内排名第 {rank}，在名额 {places} 个以内", amount, village_rate, towns, cite, findings)
         elif rank > places:
             r.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
             _check_plan(towns, r, findings)
         else:
-            r.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）缺少评价得分，名次可能后移", "依据": f"{CITE} 第三条"})
+            r.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）的评价得分或条件无法确定，名次可能后移",
+                      "依据": f"{CITE} 第三条"})
     for n, r in enumerate(unscored, start=len(scored) + 1):
         if everyone_fits:
             r["市内排名"] = n  # after the scored ones, in ledger order: the report lists 推荐 by rank
