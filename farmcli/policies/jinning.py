@@ -171,12 +171,12 @@ def _settle_project(projects, i, row, p, cite, year, findings) -> dict:
 def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, str]:
     pid = row["项目编号"]
     if project_class(row["项目类型"]) is None:
-        findings.append(error("UNKNOWN_PROJECT_TYPE", f"项目 {pid} 的项目类型“{row['项目类型']}”无法识别。整治类：开发、整理、复垦、"
+        findings.append(error("UNKNOWN_PROJECT_TYPE", f"项目 {pid} 的项目类型“{row['项目类型'] or '空白'}”无法识别。整治类：开发、整理、复垦、"
                               "增减挂钩；提质类：提质改造、旱改水。", projects.cell("项目类型", i), f"{CITE} 三(一)、五"))
         return UNCLEAR, "项目类型无法识别", f"{CITE} 三(一)、五"
     covered = funding_covered(row["资金来源"])
     if covered is None:
-        findings.append(error("UNKNOWN_FUNDING", f"项目 {pid} 的资金来源“{row['资金来源']}”无法识别。激励范围：县（区）级及以上"
+        findings.append(error("UNKNOWN_FUNDING", f"项目 {pid} 的资金来源“{row['资金来源'] or '空白'}”无法识别。激励范围：县（区）级及以上"
                               "财政资金、社会资金与区政府合作。", projects.cell("资金来源", i), f"{CITE} 四"))
         return UNCLEAR, "资金来源无法识别", f"{CITE} 四"
     if not covered:
@@ -196,6 +196,8 @@ def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, s
     if when.year > year:
         return PENDING, f"验收日期 {when} 在 {year} 年度之后，留待以后年度结算", f"{CITE} 六(一)"
     authority = row.get("验收机关")
+    if authority is None and not projects.trusted("验收机关", i):  # unreadable is not blank (= city or province)
+        return UNCLEAR, "验收机关无法识别，能否激励待定", f"{CITE} 六(一)"
     level = authority_level(authority) if authority else "above"  # blank with a 批文号: city or province (SPEC §2.2)
     if level == "below":
         return EXCLUDED, (f"验收机关“{authority}”低于市级：须通过昆明市自然资源和规划局或云南省自然资源厅验收"), f"{CITE} 六(一)"
@@ -243,7 +245,12 @@ def _village_split(villages, incentive: dict[str, Decimal], town_index, findings
     for key, members in by_town.items():
         weights = [(villages.get("涉及面积(亩)", i) or ZERO) * (villages.get("难度系数", i) or Decimal(1)) for i in members]
         amount = incentive.get(key, ZERO)
-        shares = allocate_largest_remainder(amount, weights) if amount is not None else [None] * len(members)
+        # Every share depends on every weight: one unreadable area or factor leaves the township's split pending.
+        unread = [i for i in members if not (villages.trusted("涉及面积(亩)", i) and villages.trusted("难度系数", i))]
+        if unread:
+            findings.append(error("MISSING_VALUE", f"{town_index.display(key)} 的村组中有涉及面积或难度系数无法识别，"
+                                  "各村组的建议分配都依赖它，暂不分配（待定）。", villages.where(unread[0]), f"{CITE} 六(二)"))
+        shares = allocate_largest_remainder(amount, weights) if amount is not None and not unread else [None] * len(members)
         if shares is None:
             findings.append(info("ZERO_WEIGHT", f"{town_index.display(key)} 各村组权重之和为 0，未作分配。",
                                  villages.where(members[0]), f"{CITE} 六(二)"))
