@@ -125,11 +125,12 @@ def _year_rows(years, index, findings) -> dict[tuple[str, int], dict]:
 
 
 def _completed(row, years) -> Decimal | None:
-    """实际完成 = 净增加耕地 + the three 核减 (blank 核减 = 0); None when a cell could not be trusted."""
+    """实际完成 = 净增加耕地 + the three 核减 (blank 核减 = 0); None when 净增加耕地 is blank or a cell
+    could not be trusted (a blank year's figure is not 0 亩 achieved: it stays pending)."""
     i = row["_i"]
-    if not all(years.trusted(c, i) for c in ("净增加耕地(亩)", *REDUCTIONS)):
+    if row["净增加耕地(亩)"] is None or not all(years.trusted(c, i) for c in ("净增加耕地(亩)", *REDUCTIONS)):
         return None
-    return (row["净增加耕地(亩)"] or ZERO) + sum((row.get(c) or ZERO for c in REDUCTIONS), ZERO)
+    return row["净增加耕地(亩)"] + sum((row.get(c) or ZERO for c in REDUCTIONS), ZERO)
 
 
 def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[list[dict], Decimal | None]:
@@ -155,7 +156,7 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
         else:
             done = _completed(row, years)
             if done is None:
-                findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地或核减面积无法识别：此后各年的实际缺口和"
+                findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地未填写，或净增加耕地、核减面积无法识别：此后各年的实际缺口和"
                                       "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row["_i"]),
                                       cite["年度分解比例"]))
         cumulative = None if cumulative is None or done is None else cumulative + done
