@@ -84,7 +84,12 @@ def over_100(value: object, parsed: object, unit: str, percent_format: bool) -> 
             f"请写成 {shown}% 或相应的小数（如 59% 写 0.59），或把表头改为带 (%) 的写法")
 
 
-def _total_word(row: list) -> str | None:
+def _total_word(row: list, key: int | None = None) -> str | None:
+    """The totals word of a totals row (合计, 小计 …), else None. Where the sheet has a name column and
+    the row names something there, the row is data whatever another cell says (a 备注 of 小计)."""
+    if key is not None and key < len(row) and not is_blank(row[key]):
+        value = row[key]
+        return total_word(value) if type(value) is str and "计" in value else None
     for value in row:
         # "计" first, inline: a call per cell of a million-row sheet would cost seconds.
         if type(value) is str and "计" in value:
@@ -159,12 +164,13 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     # One pass over the rows, keeping only the columns the schema uses (a million-row sheet is
     # never held whole): data rows by line, totals rows whole (they are few).
     indexes = sorted({index for index, _ in found.values()})
+    key_index = found[spec.key][0] if spec.key and spec.key in found else None
     kept: dict[int, list] = {index: [] for index in indexes}
     data, totals, total_rows = [], [], {}
     for r, row in enumerate(chain(head[header_row + 1:], rest), start=header_row + 1):
         if _blank_row(row):
             continue  # blank rows are skipped; the rows after them are still read
-        word = _total_word(row)
+        word = _total_word(row, key_index)
         if word:
             totals.append((r, word))
             total_rows[r] = row
