@@ -110,9 +110,10 @@ class Settlement:
 
 def settle(ledger: str | os.PathLike, year: int, *, policy: str | None = None,
            settings: dict[str, object] | None = None, as_of: dt.date | str | None = None,
-           framework: str | os.PathLike | None = None, progress: Progress | None = None) -> Settlement:
+           framework: str | os.PathLike | None = None, progress: Progress | None = None, **unknown) -> Settlement:
     """Settle `year` of the ledger at `ledger`. Writes nothing. `settings` are parameters and
     scoring inputs by name, as `--set` gives them (they win over the ledger's 设置)."""
+    _no_unknown(unknown, "settle")
     path = _path(ledger, "ledger")
     year = _year(year)
     overrides = _settings(settings)
@@ -131,15 +132,29 @@ class Findings(list):
 
 
 def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
-          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None) -> Findings:
+          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None, **unknown) -> Findings:
     """The findings alone, as `farmcli check` lists them (errors first); writes nothing.
     Without `year`, the ledger's 设置 年度, else the latest year of the policy's term."""
+    _no_unknown(unknown, "check")
     from farmcli.model.findings import sorted_findings
 
     result = settle_ledger(_path(ledger, "ledger"), None if year is None else _year(year),
                            policy=_text(policy, "policy"), overrides=_settings(settings),
                            framework=None if framework is None else _path(framework, "framework"))
     return Findings(sorted_findings(result.findings), result.policy.id, result.year)
+
+
+# The command line's options that are not settling options: where they live in the library.
+_ELSEWHERE = {"out": "Settlement.write(folder)", "json": "Settlement.json()", "quiet": "（库不打印任何内容，无需 quiet）",
+              "set": "settings={…}", "as-of": "as_of="}
+
+
+def _no_unknown(unknown: dict, function: str) -> None:
+    if unknown:
+        name = next(iter(unknown))
+        hint = _ELSEWHERE.get(name.replace("_", "-").rstrip("-"), "")
+        raise LedgerError(f"farmcli.{function}() 没有参数“{name}”。可用：policy、settings、as_of、framework"
+                          + ("" if function == "settle" else "、year") + (f"；{name} 对应 {hint}" if hint else "") + "。")
 
 
 def _path(value, what: str) -> Path:

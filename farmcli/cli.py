@@ -170,7 +170,7 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
 def check(
     ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx）")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
@@ -179,10 +179,11 @@ def check(
     import json
 
     from farmcli import api
-    from farmcli.cli_args import find_ledger
+    from farmcli.cli_args import check_year, find_ledger
     from farmcli.model.findings import SEVERITY_ZH, has_errors
 
-    findings = api.check(find_ledger(ledger), policy=policy, year=year, settings=_parse_sets(set_ or []),
+    year_checked = None if year is None else check_year(year)
+    findings = api.check(find_ledger(ledger), policy=policy, year=year_checked, settings=_parse_sets(set_ or []),
                          framework=framework)
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     with printing(code):

@@ -19,6 +19,18 @@ def _looks_like_file(text: str) -> bool:
     return text.lower().endswith(LEDGER_SUFFIXES) or Path(text).is_file()
 
 
+def check_year(text: str) -> int:
+    """check's --year: `2022`; `2022年` gets its fix."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if plain.isdigit() and len(plain) == 4:
+        return int(plain)
+    match = _YEAR.fullmatch(plain)
+    fix = f"请写成 --year {match.group(1)}（不带“年”字）" if match else "请写成如 --year 2022"
+    raise LedgerError(f"--year “{text}” 不是四位数字的年份。{fix}。")
+
+
 def parse_year(text: str, ledger: str) -> int:
     """The settle command's YEAR: `2022`; `2022年`, a swapped year and ledger get their fix."""
     import unicodedata

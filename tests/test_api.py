@@ -71,6 +71,9 @@ def test_a_settlement_is_never_changed(tmp_path):
     (lambda: farmcli.settle(SAMPLE, 2022, policy="nope"), "nope"),
     (lambda: farmcli.settle(ROOT / "nope.xlsx", 2022), "找不到"),
     (lambda: farmcli.check(SAMPLE, year="x"), "年份"),
+    (lambda: farmcli.settle(SAMPLE, 2022, quiet=True), "quiet"),
+    (lambda: farmcli.settle(SAMPLE, 2022, out="结算"), "Settlement.write"),
+    (lambda: farmcli.check(SAMPLE, json=True), "json"),
 ])
 def test_mistakes_raise_farmclis_own_exception(call, needle):
     with pytest.raises(farmcli.FarmcliError) as caught:
@@ -78,10 +81,12 @@ def test_mistakes_raise_farmclis_own_exception(call, needle):
     assert needle in str(caught.value)
 
 
-def test_as_of_accepts_a_date_or_text():
-    a = farmcli.settle(SAMPLE, 2022, as_of=dt.date(2022, 12, 31))
-    b = farmcli.settle(SAMPLE, 2022, as_of="2022-12-31")
-    assert a.totals == b.totals
+def test_as_of_accepts_a_date_or_text_and_is_used():
+    jiangsu = ROOT / "sample_data" / "jiangsu-fund-2024.xlsx"
+    a = farmcli.settle(jiangsu, 2024, as_of=dt.date(2025, 7, 1))
+    b = farmcli.settle(jiangsu, 2024, as_of="2025-07-01")
+    assert a.totals == b.totals and a.totals["结算基准日"] == "2025-07-01"
+    assert farmcli.settle(jiangsu, 2024).totals["结算基准日"] == "2024-12-31"
 
 
 def test_import_is_light_and_the_function_stays_callable():

@@ -45,6 +45,7 @@ def test_settle_check_and_template_run_where_fcntl_cannot_be_imported(tmp_path):
     for _ in range(2):  # the second run goes through the lock and the change report again
         result = farmcli("settle", "2022", str(SAMPLE), "--out", str(out), "--json", env=env)
         assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+        assert b"Warning" not in result.stderr  # filelock's "only soft file lock" stays out of the clerk's way
         assert json.loads(result.stdout.decode("utf-8"))["totals"]["补助金额(元)"] == 12778760.0
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS  # no lock, record or temporary left
     assert farmcli("check", str(SAMPLE), "--json", env=env).returncode == 0
@@ -162,6 +163,11 @@ def test_an_unquoted_path_with_spaces(tmp_path):
 def test_a_year_written_with_nian(tmp_path):
     stderr = _slip(tmp_path, "settle", "2022年", str(SAMPLE))
     assert "不要带“年”字" in stderr and f"farmcli settle 2022 {SAMPLE}" in stderr
+
+
+def test_checks_year_written_with_nian(tmp_path):
+    stderr = _slip(tmp_path, "check", str(SAMPLE), "--year", "2022年")
+    assert "--year 2022" in stderr and "不带“年”字" in stderr
 
 
 def test_the_year_and_the_ledger_swapped(tmp_path):

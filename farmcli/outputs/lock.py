@@ -23,11 +23,12 @@ LOCK_NAME = ".farmcli.lock"
 def folder_lock(folder: Path, wait: float):
     import warnings
 
-    from filelock import FileLock, Timeout, UnixFileLock
-
     path = folder / LOCK_NAME
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "only soft file lock is available": expected without fcntl
+        # "only soft file lock is available" (no fcntl): expected, and warned on import as well
+        warnings.simplefilter("ignore")
+        from filelock import FileLock, Timeout, UnixFileLock
+
         lock = FileLock(str(path), timeout=wait, thread_local=False)
     try:
         lock.acquire()
