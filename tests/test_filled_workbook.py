@@ -1,6 +1,7 @@
 """The filled workbook through `farmcli settle` (SPEC §3): re-settling an earlier settlement,
 and a ledger sheet named like a result sheet."""
 
+import json
 import shutil
 
 import openpyxl
@@ -41,3 +42,48 @@ def test_a_ledger_sheet_named_like_a_result_keeps_its_name(tmp_path):
     out = openpyxl.load_workbook(path)
     assert out.sheetnames == RESULTS[:-1] + ["参数(结算)"] + LEDGER + ["参数"]
     assert out["参数"]["A1"].value == "我的参数" and out["参数(结算)"]["A1"].value == "参数"
+
+
+def test_a_clerks_sheet_named_like_a_result_survives_settling_the_settlement_again(tmp_path):
+    """The record lists the result sheets it goes with; settling that workbook again drops exactly
+    those, never the clerk's own 乡镇汇总 (whose result sheet was 乡镇汇总(结算))."""
+    ledger = tmp_path / "f1.xlsx"
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb.create_sheet("乡镇汇总")["A1"] = "我自己的汇总"
+    wb.save(ledger)
+    first = tmp_path / "of1"
+    assert run_cli("settle", "2022", str(ledger), "--out", str(first), "--quiet").returncode in (0, 1)
+    earlier = first / "f1-2022年度结算.xlsx"
+    fresh = ["结算总览", "乡镇汇总(结算)"] + RESULTS[2:] + LEDGER + ["乡镇汇总"]
+    assert openpyxl.load_workbook(earlier).sheetnames == fresh
+    assert json.loads(read_record(earlier))["result_sheets"] == fresh[:len(RESULTS)]
+    second = tmp_path / "of2"
+    result = run_cli("settle", "2022", str(earlier), "--out", str(second), "--quiet")
+    assert result.returncode in (0, 1), result.stderr
+    path = second / "f1-2022年度结算-2022年度结算.xlsx"
+    check_package(path)
+    out = openpyxl.load_workbook(path)
+    assert out.sheetnames == fresh  # one fresh set of results, the clerk's sheet kept under its name
+    assert out["乡镇汇总"]["A1"].value == "我自己的汇总"
+    assert out["乡镇汇总(结算)"]["A1"].value != "我自己的汇总"
+
+
+def test_a_record_without_the_list_drops_sheets_by_name(tmp_path):
+    """A workbook settled before the record listed its result sheets: the sheets named like result
+    sheets (plain or suffixed) are the earlier results."""
+    from farmcli.settlement.build import settle_ledger
+    from farmcli.outputs.filled import _listed_sheets, result_sheet_names
+
+    assert _listed_sheets(None) is None and _listed_sheets(b'{"format": 2}') is None
+    assert _listed_sheets(b"not json") is None
+    assert _listed_sheets(b'{"result_sheets": ["\xe5\x8f\x82\xe6\x95\xb0"]}') == ["参数"]
+    ledger = tmp_path / "台账.xlsx"
+    wb = openpyxl.load_workbook(SAMPLE)
+    wb.create_sheet("参数(结算)")
+    wb.create_sheet("乡镇汇总")
+    wb.save(ledger)
+    s = settle_ledger(ledger, 2022)
+    names, drop = result_sheet_names(s, earlier=True)
+    assert sorted(drop) == ["乡镇汇总", "参数(结算)"] and names["乡镇汇总"] == "乡镇汇总"
+    names, drop = result_sheet_names(s, earlier=True, earlier_sheets=["参数(结算)"])
+    assert drop == ["参数(结算)"] and names["乡镇汇总"] == "乡镇汇总(结算)" and names["参数"] == "参数"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
@@ -107,3 +108,63 @@ def test_a_bad_fixed_date_is_a_clear_exit_2(tmp_path, monkeypatch):
     r = run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path))
     assert r.returncode == 2 and "FARMCLI_REPORT_DATE" in r.stderr and "Traceback" not in r.stderr
     assert not list(tmp_path.glob("*.xlsx"))  # nothing half-written
+
+
+def _table_starting(d, *header):
+    return next(t for t in d.tables if [c.text for c in t.rows[0].cells][:len(header)] == list(header))
+
+
+def test_a_table_with_its_own_subtotals_gets_no_invented_total(settled):
+    """基础数据表 has its own 小计 rows: the Word table, like the workbook's and the Markdown's, has no
+    合计 row (re-summing the shown text counted the 资金 小计 twice and added 已拨付 into 到位)."""
+    doc, out = settled
+    d = docx.Document(doc["outputs"]["word"])
+    basic = _table_starting(d, "类别", "项目", "计划金额(元)")
+    labels = [row.cells[0].text for row in basic.rows]
+    assert "合计" not in labels
+    report = (out / "taojiang-2022-2022年度结算报告.md").read_text(encoding="utf-8")
+    section = report[report.index("### 基础数据表"):]
+    markdown_rows = [line for line in section.split("\n\n")[1].splitlines()[2:]]
+    assert len(basic.rows) == 1 + len(markdown_rows)  # the header and exactly the Markdown's rows
+    sheet = openpyxl.load_workbook(doc["outputs"]["workbook"])["基础数据表"]
+    assert "合计" not in [r[0] for r in sheet.iter_rows(values_only=True)]
+
+
+def pending_recovery_ledger(ledger):
+    """Two jiangsu-fund projects: JS-1 accepted (合格) with 实际支出 blank, so its 应收回 is pending;
+    JS-2 failed again after rectification, so all 800,000 allocated is recovered.
+    (JS-1's 地方统筹 is pending too.)"""
+    return ledger(项目=[
+        ["项目编号", "项目名称", "总投资(元)", "已下达资金(元)", "实际支出(元)", "计划完成日期", "验收结果"],
+        ["JS-1", "甲项目", 1000000, 900000, None, "2024-06-30", "合格"],
+        ["JS-2", "乙项目", 1000000, 800000, 700000, "2024-06-30", "整改后不合格"],
+    ])
+
+
+def test_a_pending_amount_gives_no_partial_total_in_word_nor_workbook(ledger, tmp_path):
+    path = pending_recovery_ledger(ledger)
+    out = tmp_path / "out"
+    r = run_cli("settle", "2024", str(path), "--policy", "jiangsu-fund", "--out", str(out), "--json",
+                env={"FARMCLI_REPORT_DATE": "2025-01-08"})
+    assert r.returncode in (0, 1), r.stderr
+    doc = json.loads(r.stdout)
+    rows = {row["项目编号"]: row for row in doc["tables"]["项目结算"]}
+    assert rows["JS-1"]["应收回(元)"] is None and rows["JS-2"]["应收回(元)"] == 800000
+    assert doc["totals"]["应收回合计(元)"] is None  # pending, never 800,000
+
+    d = docx.Document(doc["outputs"]["word"])
+    table = _table_starting(d, "项目编号", "项目名称", "状态")
+    header = [c.text for c in table.rows[0].cells]
+    total = [c.text for c in table.rows[-1].cells]
+    assert total[0] == "合计" and len(table.rows) == 1 + 2 + 1
+    assert total[header.index("应收回(元)")] == ""  # blank, not the partial 800,000.00
+    assert total[header.index("结余(元)")] == ""  # JS-1 has no 结余: no partial sum either
+    assert total[header.index("地方统筹(元)")] == ""  # pending for JS-1 too
+    assert "800,000.00" not in total
+
+    sheet = openpyxl.load_workbook(doc["outputs"]["workbook"])["项目结算"]
+    values = list(sheet.iter_rows(values_only=True))
+    columns, last = values[0], dict(zip(values[0], values[-1]))
+    assert last[columns[0]] == "合计"
+    assert last["应收回(元)"] is None and not last["应收回大写"]
+    assert last["结余(元)"] is None and last["地方统筹(元)"] is None

@@ -9,6 +9,7 @@ copied as values into a package of its own, which then takes the results the sam
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from farmcli.model.progress import Progress
 from farmcli.outputs.workbook import Writer, write_results
@@ -17,11 +18,13 @@ from farmcli.settlement.build import Settlement
 CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
 
 
-def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, record: bytes | None = None):
+def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
+                   record: bytes | Callable[[list[str]], bytes] | None = None):
     """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front, and
-    the settlement's `record` inside. A ledger whose parts cannot be kept (.xls, .ods) is first
-    copied as values into a package of its own, which then takes the results the same way.
-    Returns the FillReport."""
+    the settlement's `record` inside — given as a function, it is called with the names of the
+    result sheets written, which the record lists (what a re-settle drops). A ledger whose parts
+    cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
+    takes the results the same way. Returns the FillReport."""
     import os
     import tempfile
 
@@ -36,10 +39,14 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, 
             os.close(handle)
             temps.append(Path(temp))
         ledger = s.ledger if kept else _write_values_copy(s, temps[1], progress)
-        names, drop = result_sheet_names(s, earlier=kept and read_record(s.ledger) is not None)
+        earlier = read_record(s.ledger) if kept else None
+        names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier))
         w = Writer(temps[0])
         write_results(w, s, names)
+        written = [sheet.get_name() for sheet in w.book.worksheets()]
         w.book.close()
+        if callable(record):
+            record = record(written)
         report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
         return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
     finally:
@@ -47,15 +54,36 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None, 
             temp.unlink(missing_ok=True)
 
 
-def result_sheet_names(s: Settlement, earlier: bool) -> tuple[dict[str, str], list[str]]:
+def _listed_sheets(data: bytes | None) -> list[str] | None:
+    """The result sheets an earlier settlement's record lists (`result_sheets`), or None when the
+    record has no such list (written before farmcli kept one) or cannot be read."""
+    import json
+
+    if data is None:
+        return None
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    listed = record.get("result_sheets") if isinstance(record, dict) else None
+    if isinstance(listed, list) and all(isinstance(n, str) for n in listed):
+        return listed
+    return None
+
+
+def result_sheet_names(s: Settlement, earlier: bool,
+                       earlier_sheets: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
     """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
-    an earlier farmcli settlement loses its earlier result sheets (plain or suffixed), and the new
-    ones take their plain names; in any other ledger a sheet named like a result sheet keeps its
+    an earlier farmcli settlement loses its earlier result sheets — exactly those its record lists
+    (`earlier_sheets`), so a clerk's own sheet named like a result sheet stays; for a record
+    without the list, every sheet named like a result sheet (plain or suffixed) — and the new ones
+    take the names left free; in any other ledger a sheet named like a result sheet keeps its
     name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
     wanted = ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]
     ledger = list(s.book.sheet_names)
     if earlier:
-        old = {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
+        old = set(earlier_sheets) if earlier_sheets is not None else \
+            {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
         drop = [n for n in ledger if n in old]
         ledger = [n for n in ledger if n not in old]
     else:

@@ -35,6 +35,12 @@ PAY_TOTALS = {
     "anhui-incentive": ("激励金额合计(元)",),
     "jiangsu-fund": ("应收回合计(元)",),
 }
+# (policy, table) → (column, values): the rows a money column's 合计 counts, where the other rows
+# carry no amount by design (a township not recommended has no 激励金额) — the rows the policy's own
+# total sums. Within the counted rows a blank amount is pending. Other tables count every row.
+COUNTED_ROWS = {
+    ("anhui-incentive", "乡镇推荐"): ("结果", ("推荐",)),
+}
 RECOVER = ("应收回",)
 SUBTOTAL_LABELS = ("合计", "小计", "总计", "累计")
 DAXIE, RECOVER_DAXIE = "大写金额", "应收回大写"
@@ -64,9 +70,17 @@ def spelled(amount: Decimal | None, recover: bool = False) -> str:
     return daxie(amount)
 
 
-def with_total(table: ResultTable) -> dict | None:
+def counted_rows(policy: str, table: ResultTable) -> list[dict]:
+    """The rows whose amounts a money column's 合计 sums (COUNTED_ROWS; every row by default)."""
+    column, values = COUNTED_ROWS.get((policy, table.name), (None, ()))
+    return table.rows if column is None else [r for r in table.rows if r.get(column) in values]
+
+
+def with_total(table: ResultTable, policy: str = "") -> dict | None:
     """The table's 合计 row, or one summing its money columns when the policy gives none
-    (sums of the rounded figures, SPEC §1). None for tables with their own 小计 rows."""
+    (sums of the rounded figures, SPEC §1). None for tables with their own 小计 rows.
+    A money column with a pending (None) amount in any row has a blank (None) total: never a
+    sum that leaves the pending amount out (SPEC §1). The Word report adds this same row."""
     if table.total is not None:
         return table.total
     money = [c.name for c in table.columns if c.kind == MONEY]
@@ -77,15 +91,16 @@ def with_total(table: ResultTable) -> dict | None:
         return None
     total: dict = {text[0]: "合计"}
     for name in money:
-        values = [r[name] for r in table.rows if isinstance(r.get(name), Decimal)]
-        total[name] = sum(values, Decimal("0.00")) if values else None
+        cells = [r.get(name) for r in counted_rows(policy, table)]
+        values = [v for v in cells if isinstance(v, Decimal)]
+        total[name] = sum(values, Decimal("0.00")) if values and None not in cells else None
     return total
 
 
 def print_table(policy: str, table: ResultTable) -> PrintTable:
     """The table as printed: 合计 row added, a 大写 column after every amount to pay or recover."""
     pay = [c for c in PAY_COLUMNS.get((policy, table.name), ()) if any(col.name == c for col in table.columns)]
-    total = with_total(table)
+    total = with_total(table, policy)
     columns: list[Col] = []
     spelled_of: dict[str, str] = {}
     for col in table.columns:

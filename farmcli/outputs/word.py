@@ -1,5 +1,5 @@
 """The Word report (.docx) the bureau files and prints (SPEC §3): title, 编制单位, date, the
-Markdown report's sections and tables (with 合计 rows where a money table has none), 大写金额
+Markdown report's sections and tables (with the 合计 rows the workbook adds, from the same figures), 大写金额
 for every total to pay or recover, and lines to sign. A4, page numbers, 宋体.
 
 Built with python-docx from the rendered Markdown report, so the two reports cannot drift
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from farmcli.outputs import paper
 from farmcli.outputs.markdown_blocks import Block, blocks, runs
+from farmcli.model.result import MONEY
 from farmcli.outputs.values import show
 
 FONT, HEAD_FONT = "宋体", "黑体"
 DATE_ENV = "FARMCLI_REPORT_DATE"  # YYYY-MM-DD: fixes the report's date (tests, re-issuing a report)
 WIDE_TABLE = 8  # columns from which a table gets a landscape page
+SERIAL = "序号"  # a numbering column a report template puts before a result table's rows
+SCORE_TABLE = "绩效评分"  # printed as a scoring sheet (workbook.Writer.score_sheet), with its own 总分 row
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
@@ -71,7 +73,7 @@ def write_word(s, outputs: dict[str, str], path: Path, today: dt.date | None = N
         elif block.kind == "quote":
             _para(doc, block.text, size=9)
         elif block.kind == "table":
-            _table(doc, with_total(block))
+            _table(doc, with_total(block, s.tables, s.policy.id))
         else:
             _para(doc, block.text)
     _amounts(doc, s)
@@ -83,26 +85,47 @@ def write_word(s, outputs: dict[str, str], path: Path, today: dt.date | None = N
     doc.save(str(path))
 
 
-def with_total(block: Block) -> Block:
-    """A money table (a column in 元) without a 合计 row gets one: sums of the shown figures."""
-    money = [i for i, h in enumerate(block.header) if h.endswith("(元)")]
-    if not money or not block.rows or any(r and r[0].strip("* ").startswith(paper.SUBTOTAL_LABELS)
-                                          for r in block.rows):
+def with_total(block: Block, tables=(), policy: str = "") -> Block:
+    """The table with the 合计 row the workbook adds to it (`paper.with_total`), from the same typed
+    figures — never summed from the shown text. Only a result table the workbook prints through
+    `paper.print_table` gets one (shown whole, or as the rows its 合计 counts), and only where the
+    policy gives no 合计 and the table has no 小计/合计 rows of its own; a money column with a
+    pending amount has a blank 合计 cell. Other tables (the scoring table, findings, parameters)
+    are kept as they are."""
+    table = _source(block, tables, policy)
+    if table is None:
         return block
-    total = [""] * len(block.header)
-    total[0] = "**合计**"
-    for i in money:
-        values = [_number(r[i]) for r in block.rows if i < len(r) and r[i]]
-        if values and None not in values:
-            total[i] = f"**{show(sum(values, Decimal(0)), 'money')}**"
-    return Block("table", header=block.header, align=block.align, rows=block.rows + [total])
+    total = paper.with_total(table, policy)
+    if total is None:
+        return block
+    kinds = {c.name: c.kind for c in table.columns}
+    cells = [show(total.get(name), kinds[name]) if name in kinds else "" for name in block.header]
+    if not cells[0]:  # the label in the first column, as in the Markdown report's own 合计 rows
+        cells = ["合计"] + ["" if c == "合计" else c for c in cells[1:]]
+    row = [f"**{c}**" if c else c for c in cells]
+    return Block("table", header=block.header, align=block.align, rows=block.rows + [row])
 
 
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.strip("* ").replace(",", ""))
-    except InvalidOperation:
-        return None
+def _source(block: Block, tables, policy: str):
+    """The result table (printed by `paper.print_table`, without a 合计 of its own) this Markdown
+    table shows, whole or as the rows its 合计 counts, in any order and with a leading 序号; or None."""
+    from farmcli.outputs.report import _cell
+
+    numbered = block.header[:1] == [SERIAL]
+    header = block.header[1:] if numbered else block.header
+    shown = sorted(tuple(r[1:] if numbered else r) for r in block.rows)
+    for table in tables:
+        kinds = {c.name: c.kind for c in table.columns}
+        if table.name == SCORE_TABLE or table.total is not None or not header \
+                or any(h not in kinds for h in header) or (numbered and SERIAL in kinds):
+            continue
+        if not any(kinds[h] == MONEY for h in header):
+            continue
+        for rows in (table.rows, paper.counted_rows(policy, table)):
+            if len(rows) == len(shown) and \
+                    sorted(tuple(_cell(show(r.get(h), kinds[h])) for h in header) for r in rows) == shown:
+                return table
+    return None
 
 
 def _amounts(doc, s) -> None:

@@ -66,7 +66,9 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
                 previous, where = _load_sidecar(sidecar), sidecar.name
             # The outputs render a copy that knows the changes; the settlement itself stays as made.
             s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None))
-            data = _record_bytes(record)
+
+            def data(result_sheets: list[str]) -> bytes:  # the record names the result sheets it goes with
+                return _record_bytes(make_record(s, result_sheets))
             write_atomically({
                 paths["workbook"]: lambda p: write_workbook(s, p, progress, record=data),
                 paths["word"]: lambda p: write_word(s, outputs, p),

@@ -50,14 +50,19 @@ def record_value(value: object, kind: str) -> object:
     return value
 
 
-def make_record(s) -> dict:
-    """The settlement's record: policy, year, totals and tables, every figure exact."""
+def make_record(s, result_sheets: list[str] | None = None) -> dict:
+    """The settlement's record: policy, year, totals and tables, every figure exact; and, given
+    them, the names of the result sheets in the workbook it travels in (what a re-settle of that
+    workbook drops: outputs/filled.py). `compare` reads only the totals and tables."""
     tables = {}
     for t in s.tables:
         rows = t.rows + ([t.total] if t.total else [])
         tables[t.name] = [{c.name: record_value(row.get(c.name), c.kind) for c in t.columns} for row in rows]
-    return {"format": RECORD_FORMAT, "policy": s.policy.id, "year": s.year,
-            "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
+    record = {"format": RECORD_FORMAT, "policy": s.policy.id, "year": s.year,
+              "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
+    if result_sheets is not None:
+        record["result_sheets"] = list(result_sheets)
+    return record
 
 
 def _key_columns(rows: list[dict]) -> list[str]:
