@@ -181,3 +181,13 @@ def test_a_settlement_workbook_with_a_record_still_opens_in_libreoffice(tmp_path
                            "--convert-to", "csv", "--outdir", str(tmp_path / "c"), str(tmp_path / "o" / WORKBOOK)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and (tmp_path / "c" / WORKBOOK.replace(".xlsx", ".csv")).exists(), done.stderr
+
+
+def test_the_workbook_writers_own_temporary_parts_are_cleared_after_a_killed_run(tmp_path):
+    """A run killed while the filled workbook was being assembled leaves its parts, named after
+    the output; the next run clears them under the lock (SPEC §6: nothing but the outputs)."""
+    assert farmcli("settle", "2022", str(SAMPLE), "--out", str(tmp_path), "--quiet").returncode == 0
+    for part in ("results", "values"):
+        (tmp_path / f".{WORKBOOK}.farmcli-new.tmp.{part}.tmp").write_bytes(b"PK left by a killed run")
+    assert farmcli("settle", "2022", str(SAMPLE), "--out", str(tmp_path), "--quiet").returncode == 0
+    assert sorted(os.listdir(tmp_path)) == sorted([WORKBOOK, WORD, REPORT])

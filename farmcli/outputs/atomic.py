@@ -87,8 +87,10 @@ def _undo(placed: list[Path], moved_aside: list[Path]) -> None:
 
 
 def recover(folder: Path, targets: list[Path]) -> list[Path]:
-    """After a killed run: put the earlier outputs back (unless the run had placed every new one),
-    then clear what it left. Returns the outputs put back. Call under the folder lock."""
+    """After a killed run: while its journal is there, put every earlier output back (and remove the
+    outputs it placed that had no earlier version), then clear what it left — its temporary files,
+    the workbook writer's parts among them (`.<stem>.*.tmp`). Returns the outputs put back. Call
+    under the folder lock."""
     journal = folder / JOURNAL
     restored: list[Path] = []
     if journal.exists():
@@ -107,7 +109,8 @@ def recover(folder: Path, targets: list[Path]) -> list[Path]:
     for target in targets:
         for leftover in (new_name(target), old_name(target)):
             _remove_quietly(leftover)
-        for leftover in folder.glob(f".{target.stem}.*.tmp"):  # farmcli before 0.2 used mkstemp names
+        # The workbook writer's parts (.<name>.farmcli-new.tmp.results.tmp …), and farmcli 0.1's mkstemp names.
+        for leftover in folder.glob(f".{target.stem}.*.tmp"):
             _remove_quietly(leftover)
     return restored
 

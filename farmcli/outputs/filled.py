@@ -25,19 +25,14 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
     result sheets written, which the record lists (what a re-settle drops). A ledger whose parts
     cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
     takes the results the same way. Returns the FillReport."""
-    import os
-    import tempfile
-
     from farmcli.outputs.package import fill_workbook, read_record
     from farmcli.read.formats import sniff
 
     kept = sniff(s.ledger) in ("xlsx", "xlsm")
-    temps = []
+    # Named after `path` (the output's own temporary file, under the folder's lock), so that after a
+    # killed run the next run's recovery clears them with the rest (atomic.recover: .<stem>.*.tmp).
+    temps = [path.with_name(f"{path.name}.{part}.tmp") for part in ("results", "values")[:1 if kept else 2]]
     try:
-        for _ in range(1 if kept else 2):
-            handle, temp = tempfile.mkstemp(prefix=".farmcli-", suffix=".xlsx", dir=path.parent)
-            os.close(handle)
-            temps.append(Path(temp))
         ledger = s.ledger if kept else _write_values_copy(s, temps[1], progress)
         earlier = read_record(s.ledger) if kept else None
         names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier))

@@ -74,7 +74,12 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
                 paths["word"]: lambda p: write_word(s, outputs, p),
                 paths["report"]: lambda p: write_report(s, outputs, p),
             })
-            sidecar.unlink(missing_ok=True)  # migrated: the record is in the workbook now
+            # Migrated: the record is in the workbook now. The outputs are in place, so a failure
+            # here must not be reported as "nothing written": the next run tries again.
+            try:
+                sidecar.unlink(missing_ok=True)
+            except OSError:
+                pass
     except ReplaceError as exc:
         raise LedgerError(_replace_message(exc)) from exc
     except OSError as exc:
