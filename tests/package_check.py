@@ -52,14 +52,16 @@ def check_package(path: Path) -> None:
         assert len({s.get("name") for s in sheets}) == len(sheets), "duplicate sheet names"
         rels = {r.id: r for r in read_rels(z, book)}
         for rid in rids:
-            assert rid in rels and rels[rid].kind() == "worksheet", f"sheet r:id {rid} is not a worksheet relationship"
+            assert rid in rels and rels[rid].kind() in ("worksheet", "chartsheet", "dialogsheet"), \
+                f"sheet r:id {rid} is not a sheet relationship"
         assert len(root.findall(f"{MAIN}definedNames")) <= 1, "more than one <definedNames> (Excel refuses the file)"
         for name in root.iter(f"{MAIN}definedName"):
             local = name.get("localSheetId")
             assert local is None or int(local) < len(sheets), f"defined name {name.get('name')} → sheet {local}"
         xf_count = _check_styles(z, book, rels)
         for rid in rids:
-            _check_sheet_styles(z, resolve(book, rels[rid].target), xf_count)
+            if rels[rid].kind() == "worksheet":
+                _check_sheet_styles(z, resolve(book, rels[rid].target), xf_count)
 
 
 def _check_styles(z: zipfile.ZipFile, book: str, rels: dict) -> int:

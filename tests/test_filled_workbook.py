@@ -87,3 +87,27 @@ def test_a_record_without_the_list_drops_sheets_by_name(tmp_path):
     assert sorted(drop) == ["乡镇汇总", "参数(结算)"] and names["乡镇汇总"] == "乡镇汇总"
     names, drop = result_sheet_names(s, earlier=True, earlier_sheets=["参数(结算)"])
     assert drop == ["参数(结算)"] and names["乡镇汇总"] == "乡镇汇总(结算)" and names["参数"] == "参数"
+
+
+def test_a_ledger_chart_sheet_named_like_a_result_sheet_keeps_its_name(tmp_path):
+    """Chart sheets are sheets too: the result sheet takes the suffix, never a duplicate name."""
+    import xlsxwriter
+
+    from conftest import run_cli
+    from package_check import check_package
+
+    ledger = tmp_path / "图表台账.xlsx"
+    book = xlsxwriter.Workbook(str(ledger))
+    towns = book.add_worksheet("乡镇")
+    towns.write_row(0, 0, ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "验收入库面积(亩)"])
+    towns.write_row(1, 0, ["甲镇", 100, 100, 100])
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=乡镇!$B$2:$B$2"})
+    book.add_chartsheet("图表").set_chart(chart)
+    book.close()
+    result = run_cli("settle", "2022", str(ledger), "--policy", "taojiang", "--out", str(tmp_path / "o"), "--quiet")
+    assert result.returncode in (0, 1), result.stderr
+    (workbook,) = (tmp_path / "o").glob("*.xlsx")
+    check_package(workbook)  # unique sheet names among them
+    names = openpyxl.load_workbook(workbook).sheetnames
+    assert "图表(结算)" in names and "图表" in names and len(names) == len(set(names))

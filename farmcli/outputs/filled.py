@@ -66,6 +66,23 @@ def _listed_sheets(data: bytes | None) -> list[str] | None:
     return None
 
 
+def _all_sheet_names(s: Settlement) -> list[str]:
+    """Every sheet of the ledger's package, chart sheets and dialog sheets too (the reader lists
+    worksheets only): a result sheet must not take the name of any of them."""
+    import zipfile
+
+    from farmcli.outputs import bookxml
+    from farmcli.outputs.opc import read_rels, resolve
+
+    try:
+        with zipfile.ZipFile(s.ledger) as archive:
+            book = next(resolve("", r.target) for r in read_rels(archive, "") if r.kind() == "officeDocument")
+            names = [sheet["name"] for sheet in bookxml.sheets(archive.read(book))]
+    except (zipfile.BadZipFile, KeyError, StopIteration, OSError):
+        names = []  # .xls/.ods: their sheets are copied as worksheets, the reader's list is all
+    return list(dict.fromkeys([*s.book.sheet_names, *names]))
+
+
 def result_sheet_names(s: Settlement, earlier: bool,
                        earlier_sheets: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
     """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
@@ -75,7 +92,7 @@ def result_sheet_names(s: Settlement, earlier: bool,
     take the names left free; in any other ledger a sheet named like a result sheet keeps its
     name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
     wanted = ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]
-    ledger = list(s.book.sheet_names)
+    ledger = _all_sheet_names(s)
     if earlier:
         old = set(earlier_sheets) if earlier_sheets is not None else \
             {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
