@@ -110,3 +110,17 @@ def test_cells_and_rows_without_references_are_read_in_order(tmp_path):
     with zipfile.ZipFile(path) as archive:
         rows = xlsx_xml.stream_rows(archive, xlsx_xml.read_package(archive), "乡镇")
     assert rows == [["a", 1.0], [], [None, 2.0, 3.0]]
+
+
+def test_each_sheet_is_surveyed_once(monkeypatch):
+    """The XML pass is the cost of reading honestly: one pass per sheet read, never two."""
+    from pathlib import Path
+
+    import farmcli.read.xlsx_xml as xlsx_xml
+    from farmcli.settlement.build import settle_ledger
+
+    calls = []
+    survey = xlsx_xml.survey
+    monkeypatch.setattr(xlsx_xml, "survey", lambda archive, package, sheet: calls.append(sheet) or survey(archive, package, sheet))
+    settle_ledger(Path(__file__).resolve().parent.parent / "sample_data" / "taojiang-2022.xlsx", 2022)
+    assert calls and len(calls) == len(set(calls)), calls

@@ -19,7 +19,6 @@ _ETHNIC = sorted(
 # 鲇埠回族乡 → 鲇埠乡, 双河彝族乡 → 双河乡, 某某土家族苗族乡 → 某某乡.
 _ETHNIC_RE = re.compile(r"(?:(?:%s)族)+(?=(?:乡|镇|苏木)$)" % "|".join(_ETHNIC))
 _GOVERNMENT_SUFFIX = re.compile(r"(人民政府|政府|办事处)$")
-TOTAL_WORDS = {"合计", "小计", "总计"}
 # How a totals row may be labelled → the word it counts as: 合计 and 总计 rows are checked
 # against farmcli's own sum; 小计, 本页合计 and 累计 cover rows the ledger does not mark, so
 # they count as 小计: excluded from the data, not checked (SPEC §1).

@@ -15,7 +15,7 @@ from pathlib import Path
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import Progress
 from farmcli.outputs.atomic import ReplaceError, recover, write_atomically
-from farmcli.outputs.lock import LOCK_NAME, folder_lock  # noqa: F401 — LOCK_NAME for callers and tests
+from farmcli.outputs.lock import folder_lock
 from farmcli.outputs.report import write_report
 from farmcli.outputs.word import write_word
 from farmcli.outputs.filled import write_workbook

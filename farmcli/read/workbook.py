@@ -32,6 +32,7 @@ class Workbook:
     xml: bool = True  # an .xlsx/.xlsm package: error values, formats and hidden rows can be read
     _package: object = None
     _marks: dict[str, SheetMarks] = field(default_factory=dict)
+    _dense: dict[str, int] = field(default_factory=dict)  # cells a dense grid of each surveyed sheet would hold
 
     def find_sheet(self, name: str) -> str | None:
         """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
@@ -59,6 +60,9 @@ class Workbook:
         """Survey the sheet's XML once; returns the cells a dense grid of it would hold."""
         import zipfile
 
+        if sheet in self._dense:
+            return self._dense[sheet]
+
         from farmcli.read import xlsx_xml
 
         try:
@@ -67,10 +71,13 @@ class Workbook:
                     self._package = xlsx_xml.read_package(archive)
                 marks, dense = xlsx_xml.survey(archive, self._package, sheet)
         except Exception as exc:  # a part safety.py let through but that will not parse
-            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
-                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
-        self._marks[sheet] = marks
+            raise self._unreadable(sheet, exc) from exc
+        self._marks[sheet], self._dense[sheet] = marks, dense
         return dense
+
+    def _unreadable(self, sheet: str, exc: Exception) -> LedgerError:
+        return LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
+                           f"请用 Excel 打开后另存为 .xlsx 再试。")
 
     def _stream(self, sheet: str) -> list[list] | None:
         """The rows from the sheet's XML when a dense grid would be mostly air (a stray cell far
@@ -118,15 +125,13 @@ class Workbook:
         try:
             yield from rows
         except Exception as exc:  # calamine raises its own types for corrupt parts
-            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
-                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
+            raise self._unreadable(sheet, exc) from exc
 
     def _handle(self, sheet: str):
         try:
             return self._book.get_sheet_by_name(sheet)
         except Exception as exc:
-            raise LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
-                              f"请用 Excel 打开后另存为 .xlsx 再试。") from exc
+            raise self._unreadable(sheet, exc) from exc
 
     def _stream_or_none(self, sheet: str) -> list[list] | None:
         """Sparse sheets are read from their XML (and cached); None for every other sheet."""
@@ -137,9 +142,8 @@ class Workbook:
 
     def rows(self, sheet: str) -> list[list]:
         if sheet not in self._cache:
-            streamed = self._stream(sheet)
+            streamed = self._stream_or_none(sheet)
             if streamed is not None:
-                self._cache[sheet] = streamed
                 return streamed
             try:
                 handle = self._book.get_sheet_by_name(sheet)
@@ -150,10 +154,7 @@ class Workbook:
                 if big:
                     self.progress(f"读取「{sheet}」", len(data), len(data))
             except Exception as exc:  # calamine raises its own types for corrupt parts
-                raise LedgerError(
-                    f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
-                    f"请用 Excel 打开后另存为 .xlsx 再试。"
-                ) from exc
+                raise self._unreadable(sheet, exc) from exc
             self._cache[sheet] = data
         return self._cache[sheet]
 
