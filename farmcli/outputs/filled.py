@@ -52,15 +52,10 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
 def _listed_sheets(data: bytes | None) -> list[str] | None:
     """The result sheets an earlier settlement's record lists (`result_sheets`), or None when the
     record has no such list (written before farmcli kept one) or cannot be read."""
-    import json
+    from farmcli.outputs.record import record_dict
 
-    if data is None:
-        return None
-    try:
-        record = json.loads(data.decode("utf-8"))
-    except ValueError:
-        return None
-    listed = record.get("result_sheets") if isinstance(record, dict) else None
+    record = record_dict(data)
+    listed = record.get("result_sheets") if record is not None else None
     if isinstance(listed, list) and all(isinstance(n, str) for n in listed):
         return listed
     return None

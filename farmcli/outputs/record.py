@@ -67,3 +67,17 @@ def record_parts(record: bytes, item: str, props: str) -> dict[str, bytes]:
                 f'</ds:datastoreItem>').encode(),
         f"{folder}/_rels/{name}.rels": write_rels([Rel("rId1", PROPS_REL, props.rsplit("/", 1)[1])]),
     }
+
+
+def record_dict(data: bytes | None) -> dict | None:
+    """A stored record (`read_record`'s bytes) as the JSON object it holds, or None when there is
+    none or it cannot be read (then the settlement found is not compared with)."""
+    import json
+
+    if data is None:
+        return None
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None

@@ -21,6 +21,7 @@ from farmcli.outputs.word import write_word
 from farmcli.outputs.filled import write_workbook
 from farmcli.settlement.build import Settlement
 from farmcli.outputs.package import read_record
+from farmcli.outputs.record import record_dict
 from farmcli.settlement.changes import Changes, compare, make_record
 
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)
@@ -104,14 +105,7 @@ def _record_bytes(record: dict) -> bytes:
 
 def _load_record(workbook_path: Path) -> dict | None:
     """The record inside an earlier settlement workbook, or None (first run, or not ours)."""
-    data = read_record(workbook_path)
-    if data is None:
-        return None
-    try:
-        record = json.loads(data.decode("utf-8"))
-    except ValueError:
-        return None
-    return record if isinstance(record, dict) else None
+    return record_dict(read_record(workbook_path))
 
 
 def _load_sidecar(sidecar: Path) -> dict | None:
