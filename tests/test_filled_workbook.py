@@ -111,3 +111,16 @@ def test_a_ledger_chart_sheet_named_like_a_result_sheet_keeps_its_name(tmp_path)
     check_package(workbook)  # unique sheet names among them
     names = openpyxl.load_workbook(workbook).sheetnames
     assert "图表(结算)" in names and "图表" in names and len(names) == len(set(names))
+
+
+def test_settling_a_settlement_again_keeps_its_name_but_never_overwrites_the_input(tmp_path):
+    first = tmp_path / "first"
+    assert run_cli("settle", "2022", str(SAMPLE), "--out", str(first), "--quiet").returncode == 0
+    (workbook,) = first.glob("*.xlsx")
+    before = workbook.read_bytes()
+    again = tmp_path / "again"
+    assert run_cli("settle", "2022", str(workbook), "--out", str(again), "--quiet").returncode == 0
+    assert sorted(p.name for p in again.glob("*.xlsx")) == [workbook.name]  # not …结算-2022年度结算.xlsx
+    assert run_cli("settle", "2022", str(workbook), "--quiet").returncode == 0  # into the ledger's own folder
+    assert workbook.read_bytes() == before  # the input is never modified
+    assert (first / workbook.name.replace("年度结算.xlsx", "年度结算-2022年度结算.xlsx")).exists()

@@ -28,8 +28,13 @@ DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overl
 
 
 def output_paths(folder: Path, ledger: Path, year: int) -> dict[str, Path]:
-    # One ledger keeps one policy (设置.政策), so the year tells its settlements apart.
-    stem = f"{ledger.stem}-{year}年度结算"
+    # One ledger keeps one policy (设置.政策), so the year tells its settlements apart. An earlier
+    # settlement workbook settled again keeps its name (no "-2022年度结算-2022年度结算"), unless that
+    # would write over the ledger being read: the input is never modified.
+    suffix = f"-{year}年度结算"
+    stem = ledger.stem if ledger.stem.endswith(suffix) else f"{ledger.stem}{suffix}"
+    if (folder / f"{stem}.xlsx").resolve() == ledger.resolve():
+        stem = f"{ledger.stem}{suffix}"
     return {"workbook": folder / f"{stem}.xlsx", "word": folder / f"{stem}报告.docx", "report": folder / f"{stem}报告.md"}
 
 

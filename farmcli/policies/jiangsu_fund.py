@@ -13,7 +13,7 @@ from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, sum_or_pending
 from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
-from farmcli.policies.guards import future_dates
+from farmcli.policies.guards import as_of_date, future_dates
 
 CITE = "苏土地整治资金办法"
 RESULTS = ("未验收", "合格", "不合格", "整改后合格", "整改后不合格")
@@ -48,7 +48,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def settle(inputs: Inputs) -> Outcome:
     projects = inputs.tables["项目"]
     p = inputs.params
-    as_of = inputs.as_of or dt.date(inputs.year, 12, 31)
+    as_of = as_of_date(inputs.as_of, inputs.year)
     findings: list[Finding] = []
     table = ResultTable("项目结算", COLUMNS)
     for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings):
