@@ -60,7 +60,7 @@ def test_a_clerks_sheet_named_like_a_result_survives_settling_the_settlement_aga
     second = tmp_path / "of2"
     result = run_cli("settle", "2022", str(earlier), "--out", str(second), "--quiet")
     assert result.returncode in (0, 1), result.stderr
-    path = second / "f1-2022年度结算-2022年度结算.xlsx"
+    path = second / "f1-2022年度结算.xlsx"  # an earlier settlement settled again keeps its name
     check_package(path)
     out = openpyxl.load_workbook(path)
     assert out.sheetnames == fresh  # one fresh set of results, the clerk's sheet kept under its name
