@@ -78,8 +78,11 @@ class Table:
 
 def check_totals(table: Table) -> list[Finding]:
     """Compare each 合计/总计 row with farmcli's own sum of the data rows (小计 rows are
-    excluded from the data and not checked: their groups are not marked in a ledger)."""
+    excluded from the data and not checked: their groups are not marked in a ledger). A row with
+    a blank key is counted nowhere (KEY_MISSING), so not in farmcli's own sum either."""
     findings = []
+    keys = table.columns.get(table.spec.key) if table.spec.key and table.has(table.spec.key) else None
+    counted = [i for i in range(len(table)) if keys is None or keys[i] is not None]
     for line, word, values in table.totals:
         if word == "小计":
             continue
@@ -87,7 +90,8 @@ def check_totals(table: Table) -> list[Finding]:
             stated = values.get(col.name)
             if not col.additive or not table.has(col.name) or not isinstance(stated, Decimal):
                 continue
-            own = sum((v for v in table.columns[col.name] if isinstance(v, Decimal)), Decimal(0))
+            cells = table.columns[col.name]
+            own = sum((cells[i] for i in counted if isinstance(cells[i], Decimal)), Decimal(0))
             if own != stated:
                 findings.append(error(
                     "TOTAL_MISMATCH",
