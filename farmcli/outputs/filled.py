@@ -26,9 +26,7 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
     cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
     takes the results the same way. Returns the FillReport."""
     from farmcli.outputs.package import fill_workbook, read_record
-    from farmcli.read.formats import sniff
-
-    kept = sniff(s.ledger) in ("xlsx", "xlsm")
+    kept = s.book.kind in ("xlsx", "xlsm")  # what the reader found the file to be, by content
     # Named after `path` (the output's own temporary file, under the folder's lock), so that after a
     # killed run the next run's recovery clears them with the rest (atomic.recover: .<stem>.*.tmp).
     temps = [path.with_name(f"{path.name}.{part}.tmp") for part in ("results", "values")[:1 if kept else 2]]

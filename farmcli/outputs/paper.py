@@ -52,7 +52,6 @@ class PrintTable:
     columns: list[Col]
     rows: list[dict]
     total: dict | None
-    money_columns: dict[str, str]  # 大写 column → the money column it spells out
 
 
 def is_recover(column: str) -> bool:
@@ -116,7 +115,7 @@ def print_table(policy: str, table: ResultTable) -> PrintTable:
         extra = {label: spelled(row.get(money), is_recover(money)) for label, money in spelled_of.items()}
         return {**row, **extra}
 
-    return PrintTable(table.name, columns, [add(r) for r in table.rows], add(total) if total else None, spelled_of)
+    return PrintTable(table.name, columns, [add(r) for r in table.rows], add(total) if total else None)
 
 
 def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
