@@ -25,6 +25,14 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class UnitKey:
+    """The sheet and column a policy's reporting units (乡镇, 市, 项目…) are keyed on."""
+
+    sheet: str
+    column: str
+
+
+@dataclass(frozen=True)
 class Col:
     name: str
     kind: str = TEXT

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
-from farmcli.model.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保考核奖惩通知"
@@ -36,6 +36,8 @@ SHEETS = (
         Column("转为超额市", "bool", help="缺口市补齐缺口、耕地超过原规划目标并调增保护目标的，填“是”"),
     )),
 )
+# The units the collection cycle gathers ledgers from.
+UNITS = UnitKey("市", "市名称")
 GAP_COLUMNS = [Col("市名称"), Col("年度"), Col("年度任务(亩)", AREA), Col("上年结转(亩)", AREA), Col("应完成(亩)", AREA),
                Col("实际完成(亩)", AREA), Col("实际缺口(亩)", AREA), Col("结转下年(亩)", AREA), Col("经济补偿(元)", MONEY)]
 REWARD_COLUMNS = [Col("市名称"), Col("实际超额(亩)", AREA), Col("扣减(亩)", AREA), Col("奖励权重(亩)", AREA), Col("权重占比", RATIO),

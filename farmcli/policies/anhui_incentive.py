@@ -14,7 +14,7 @@ from decimal import Decimal
 from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.names import name_key
-from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保激励办法"
@@ -51,6 +51,8 @@ SHEETS = (
         Column("市名称", required=True), Column("名额", "number", required=True), Column("激励金额(元)", "money", required=True),
     )),
 )
+# The units the collection cycle gathers ledgers from.
+UNITS = UnitKey("乡镇", "乡镇名称")
 COLUMNS = [Col("乡镇名称"), Col("所属县"), Col("所属市"), Col("评价得分", NUMBER), Col("市内排名", COUNT), Col("结果"),
            Col("原因"), Col("依据"), Col("激励金额(元)", MONEY), Col("村级最低(元)", MONEY)]
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, sum_or_pending
-from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
 
@@ -30,6 +30,8 @@ SHEETS = (
         Column("验收结果", choices=RESULTS, help="未验收 / 合格 / 不合格 / 整改后合格 / 整改后不合格"),
     )),
 )
+# The units the collection cycle gathers ledgers from.
+UNITS = UnitKey("项目", "项目编号")
 COLUMNS = [Col("项目编号"), Col("项目名称"), Col("状态"), Col("完成期限", DATE), Col("结余(元)", MONEY), Col("应收回(元)", MONEY),
            Col("地方统筹(元)", MONEY), Col("原因"), Col("依据")]
 

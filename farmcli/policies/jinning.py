@@ -15,7 +15,7 @@ from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
 from farmcli.model.names import NameIndex, name_key
-from farmcli.model.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "晋宁激励机制"
@@ -51,6 +51,8 @@ SHEETS = (
         Column("涉及面积(亩)", "area", required=True), Column("难度系数", "number", help="工作难易程度，空白 = 1"),
     )),
 )
+# The units the collection cycle gathers ledgers from.
+UNITS = UnitKey("项目", "乡镇")
 PROJECT_COLUMNS = [Col("项目编号"), Col("项目名称"), Col("乡镇"), Col("建设单位"), Col("项目类型"), Col("是否符合"), Col("原因"),
                    Col("乡镇激励(元)", MONEY), Col("建设单位激励(元)", MONEY), Col("应拨乡镇(元)", MONEY),
                    Col("应拨建设单位(元)", MONEY), Col("依据")]

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money, sum_or_pending
-from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total
+from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
 from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
@@ -42,6 +42,8 @@ SHEETS = (
         Column("拨付日期", "date", help="拨付日期"),
     )),
 )
+# The units the collection cycle gathers ledgers from.
+UNITS = UnitKey("乡镇", "乡镇名称")
 
 # What the 绩效评分 rules read from this policy's totals (SPEC §4).
 PERFORMANCE_INPUTS = {"planned_output": "下达任务(亩)", "actual_output": "实施恢复面积(亩)",
