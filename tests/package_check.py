@@ -17,6 +17,31 @@ from farmcli.outputs.opc import OFFICE_REL, ContentTypes, read_rels, rels_name, 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 MACRO = ("macroEnabled", "vbaProject")
 PARSE_LIMIT = 32 * 1024**2  # parse smaller parts whole; bigger sheets are only scanned
+_OD = "application/vnd.openxmlformats-officedocument."
+_SML, _WML = _OD + "spreadsheetml.", _OD + "wordprocessingml."
+# The content type a relationship's target must have, by the relationship type's last word
+# (ECMA-376 Part 1 §15, §17, §18, §21; Part 2 for the package's own). Types not listed: not checked.
+REQUIRED_TYPES: dict[str, tuple[str, ...]] = {
+    "officeDocument": (_SML + "sheet.main+xml", _SML + "template.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                       _WML + "document.main+xml", _WML + "document.macroEnabled.main+xml"),
+    "worksheet": (_SML + "worksheet+xml",), "chartsheet": (_SML + "chartsheet+xml",),
+    "dialogsheet": (_SML + "dialogsheet+xml",),
+    "styles": (_SML + "styles+xml", _WML + "styles+xml"), "sharedStrings": (_SML + "sharedStrings+xml",),
+    "calcChain": (_SML + "calcChain+xml",), "comments": (_SML + "comments+xml", _WML + "comments+xml"),
+    "table": (_SML + "table+xml",), "externalLink": (_SML + "externalLink+xml",),
+    "pivotTable": (_SML + "pivotTable+xml",), "pivotCacheDefinition": (_SML + "pivotCacheDefinition+xml",),
+    "pivotCacheRecords": (_SML + "pivotCacheRecords+xml",), "queryTable": (_SML + "queryTable+xml",),
+    "connections": (_SML + "connections+xml",), "printerSettings": (_SML + "printerSettings",),
+    "theme": (_OD + "theme+xml",), "drawing": (_OD + "drawing+xml",), "chart": (_OD + "drawingml.chart+xml",),
+    "vmlDrawing": (_OD + "vmlDrawing",), "customXmlProps": (_OD + "customXmlProperties+xml",),
+    "core-properties": ("application/vnd.openxmlformats-package.core-properties+xml",),
+    "extended-properties": (_OD + "extended-properties+xml",), "custom-properties": (_OD + "custom-properties+xml",),
+    "settings": (_WML + "settings+xml",), "numbering": (_WML + "numbering+xml",),
+    "fontTable": (_WML + "fontTable+xml",), "webSettings": (_WML + "webSettings+xml",),
+    "header": (_WML + "header+xml",), "footer": (_WML + "footer+xml",),
+    "footnotes": (_WML + "footnotes+xml",), "endnotes": (_WML + "endnotes+xml",),
+    "customXml": ("application/xml", "text/xml"),
+}
 
 
 def check_package(path: Path) -> None:
@@ -41,7 +66,9 @@ def check_package(path: Path) -> None:
                 assert len({r.id for r in rels}) == len(rels), f"duplicate relationship ids in {name}"
                 for rel in rels:
                     if not rel.external:
-                        assert resolve(source, rel.target) in names, f"{name}: {rel.target} does not exist"
+                        target = resolve(source, rel.target)
+                        assert target in names, f"{name}: {rel.target} does not exist"
+                        check_target_type(rel.kind(), target, types.of(target))
         book = next(resolve("", r.target) for r in read_rels(z, "") if r.kind() == "officeDocument")
         root = fromstring(z.read(book))
         sheets = root.findall(f"{MAIN}sheets/{MAIN}sheet")
@@ -62,6 +89,15 @@ def check_package(path: Path) -> None:
         for rid in rids:
             if rels[rid].kind() == "worksheet":
                 _check_sheet_styles(z, resolve(book, rels[rid].target), xf_count)
+
+
+def check_target_type(kind: str, target: str, content_type: str | None) -> None:
+    """A relationship of type `kind` reaches `target`, typed `content_type`: the type it requires."""
+    if kind in ("image", "thumbnail"):
+        assert content_type and content_type.startswith("image/"), f"{target} ({kind}) is typed {content_type}"
+    elif kind in REQUIRED_TYPES:
+        assert content_type in REQUIRED_TYPES[kind], \
+            f"{target} is the target of a {kind} relationship but is typed {content_type}"
 
 
 def _check_styles(z: zipfile.ZipFile, book: str, rels: dict) -> int:

@@ -95,6 +95,10 @@ class _Fill:
 
     def write(self, target: Path) -> FillReport:
         self.taken = set(self.names) - self.gone  # dropped parts free their names
+        # …and their Overrides, now: a new part may take a dropped part's name, and its own type
+        # must not be popped with the old one's (Excel: "We found a problem with some content").
+        for part in self.gone:
+            self.types.overrides.pop(part, None)
         self.new_parts: dict[str, object] = {}  # part → bytes, or (results part, rewrite) to stream
         self.new_rels: list[Rel] = []
         self.changed: dict[str, bytes] = {}
@@ -216,8 +220,6 @@ class _Fill:
 
     def _content_types(self) -> bytes:
         types = self.types
-        for part in self.gone:
-            types.overrides.pop(part, None)
         if types.overrides.get(self.book) in MACRO_TYPES:
             types.overrides[self.book] = XLSX_MAIN
         types.defaults = {e: t for e, t in types.defaults.items() if t not in MACRO_TYPES}
