@@ -22,6 +22,7 @@ CODES: dict[str, tuple[str, str]] = {
     "DUPLICATE_HEADER": (E, "two columns with the same header; the first is read"),
     "DUPLICATE_SHEET": (E, "two sheets whose names normalise alike; the first is read"),
     "DUPLICATE_ALIAS": (E, "an alias listed twice in 别名 with different standard names; the first is used"),
+    "SHEET_EMPTY": (I, "an optional sheet with a header and no data rows (as the template writes it): treated as absent, never as zero"),
     "HIDDEN": (I, "a hidden sheet, or hidden rows, settled like visible ones"),
     "FORMAT_UNCHECKED": (I, ".xls/.ods ledgers: error values, percent formats and hidden rows could not be checked"),
     "KEY_MISSING": (E, "a row with figures but no name or number in its key column; counted nowhere"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from farmcli.model import cells
 from farmcli.model.cells import column_letter, is_blank, normalise_text
-from farmcli.model.findings import Finding, LedgerError, error
+from farmcli.model.findings import Finding, LedgerError, error, info
 from farmcli.model.names import total_word
 from farmcli.model.schema import Column, SheetSpec, unit_factor
 from farmcli.model.table import Table
@@ -146,7 +146,8 @@ def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> 
 
 
 def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Finding]]:
-    """Parse the sheet `spec` describes. A missing optional sheet gives (None, [])."""
+    """Parse the sheet `spec` describes. A missing optional sheet gives (None, []), an empty one
+    (a header, no data rows) (None, [SHEET_EMPTY])."""
     sheets = book.find_sheets(spec.name)
     if not sheets:
         if spec.required:
@@ -179,6 +180,10 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
         width = len(row)
         for index in indexes:
             kept[index].append(row[index] if index < width else None)
+    if not data and not totals and not spec.required:
+        # The template writes every optional sheet with its header only: that is "not given", never
+        # "zero" (a blank 图斑 would otherwise settle every township at 0).
+        return None, [info("SHEET_EMPTY", f"「{sheet}」没有数据行，按未提供处理。", sheet)]
     table.lines = [r + 1 for r in data]
     located: list[tuple[int, int, Finding]] = []
     for name, (index, unit) in sorted(found.items(), key=lambda kv: kv[1][0]):
