@@ -82,7 +82,17 @@ def write_word(s, outputs: dict[str, str], path: Path, today: dt.date | None = N
     sign.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, f"{s.meta.get('填报单位', '')}（盖章）    {chinese_date(day)}", before=18).alignment = \
         WD_ALIGN_PARAGRAPH.RIGHT
+    _valid_zoom(doc)
     doc.save(str(path))
+
+
+def _valid_zoom(doc) -> None:
+    """python-docx's template says <w:zoom w:val="bestFit"/>; ECMA-376 requires w:percent too."""
+    from docx.oxml.ns import qn
+
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")
 
 
 def with_total(block: Block, tables=(), policy: str = "") -> Block:
