@@ -4,6 +4,7 @@ characters. Each gives the tidy ledger's figures, or the finding named in the is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import openpyxl
@@ -74,3 +75,51 @@ def test_empty_template_sheets_are_absent(tmp_path, policy):
     own = {s.name for s in policy_module(policy).SHEETS} | {"别名"}  # the scoring sheets speak through 绩效
     assert named == set(empty) & own
     assert any(t.value for t in settled.totals)  # something was settled: the comparison is not 0 == 0
+
+
+@pytest.mark.parametrize("text", ["2023/12/3 10:00", "2023-12-03 10:00:00", "2023年12月3日 10时", "2023年12月3日10时30分",
+                                  "2023-12-03T10:00", "２０２３／１２／３　１０：００", "2023/12/3  10:00:59.5", "2023.12.3 8:05"])
+def test_a_date_typed_with_its_time_is_that_day(text):
+    from farmcli.model.cells import parse_date
+
+    assert parse_date(text) == (dt.date(2023, 12, 3), None)
+
+
+@pytest.mark.parametrize("text", ["2023/12/3 25:00", "2023年12月310时", "2023-12-0310:00", "2023/12/3 10:61"])
+def test_a_date_whose_time_cannot_be_read_is_named_not_guessed(text):
+    from farmcli.model.cells import parse_date
+
+    value, problem = parse_date(text)
+    assert value is None and problem
+
+
+def test_every_unicode_format_character_is_removed_before_keys_compare():
+    import sys
+    import unicodedata
+
+    from farmcli.model.cells import normalise_text
+    from farmcli.model.names import key_form, name_key
+
+    cf = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(cf) > 150
+    assert [hex(ord(ch)) for ch in cf if normalise_text(f"JS{ch}-2") != "JS-2"] == []
+    assert key_form("JS-2\u200b") == key_form("\ufeffJS-2") == "JS-2"
+    assert name_key("修山\u200d镇人民政府\u2060") == name_key("修山镇")
+
+
+def test_a_header_with_a_bom_or_a_zero_width_space_is_read(ledger):
+    from farmcli.policies.taojiang import SHEETS
+    from farmcli.read.sheet import read_table
+    from farmcli.read.workbook import open_workbook
+
+    path = ledger(**{"乡镇\u200b": [["\ufeff乡镇名称", "下达任务\u200b(亩)"], ["修山镇", 5]]})
+    table, findings = read_table(open_workbook(path), SHEETS[0])
+    assert table.columns["下达任务(亩)"] == [5]
+
+
+def test_two_names_differing_only_by_an_invisible_character_are_named_so(ledger):
+    from farmcli.model.names import invisible_note
+
+    assert "U+200B" in invisible_note("JS-2\u200b", "JS-2")
+    assert invisible_note("JS-2", "ＪＳ－２") == ""  # visible difference: nothing to say about invisibles
+    assert invisible_note("JS-2", "JS-3\u200b") == ""

@@ -21,17 +21,34 @@ _FALSE = {"否", "n", "no", "×", "✗", "✘", "x", "false", "0", "错"}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel date serials of 1950-01-01 .. 2100-12-31: outside this a number is not a date.
 _SERIAL_RANGE = (18264, 73415)
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?$"),  # white space is gone already
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:\d{1,2}:\d{2}(?::\d{2})?)?$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-)
+# A time after the date (`10:00`, `10:00:00`, `10时`, `10点30分`) is dropped: the day is what counts.
+_TIME = r"(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?|[时点](?:(?P<zm>\d{1,2})分(?:(?P<zs>\d{1,2})秒)?)?)"
+_DATE_PATTERNS = tuple(re.compile(p % {"t": _TIME}) for p in (
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?: |T)%(t)s)?$",
+    r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: %(t)s)?$",
+    r"^(\d{4})\.(\d{1,2})\.(\d{1,2})(?: %(t)s)?$",
+    r"^(\d{4})年(\d{1,2})月(\d{1,2})(?:日|(?= )|$)(?: ?%(t)s)?$",  # without 日 a time needs its space: 2023年12月310时
+))
+# Spaces around a date's separators go (`2022 年 11 月 30 日`); the one between date and time stays.
+_DATE_SPACES = re.compile(r"\s*([-/.:年月日时点分秒])\s*")
+
+
+# Unicode format characters (category Cf: zero-width space and joiners, BOM, word joiner, bidi marks …):
+# invisible, so `JS-2` with a zero-width space is `JS-2`. Ranges of Unicode 15; a test checks them
+# against the running Python's unicodedata.
+_CF_RANGES = ((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891),
+              (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+              (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+              (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F))
+INVISIBLE = re.compile("[%s]" % "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _CF_RANGES))
 
 
 def normalise_text(value: object) -> str:
-    """NFKC (full-width → half-width) and every kind of white space removed."""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+    """NFKC (full-width → half-width), every kind of white space and every invisible (Cf) character removed."""
+    text = str(value)
+    if not text.isascii():
+        text = INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(text.split())
 
 
 def is_blank(value: object) -> bool:
@@ -138,14 +155,25 @@ def parse_date(value: object) -> Parsed:
     text = normalise_text(value)
     if text in _BLANK_MARKS:
         return None, None
+    # Whitespace is kept between date and time: removed, `2023/12/3 10:00` would read as 2023-12-31.
+    text = _DATE_SPACES.sub(r"\1", " ".join(unicodedata.normalize("NFKC", str(value)).split()))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
-            try:
-                return dt.date(*(int(g) for g in match.groups())), None
-            except ValueError:
-                return None, f"“{value}”不是存在的日期"
+            return _day(match, value)
     return None, f"“{value}”无法识别为日期（可用 2022-11-30、2022/11/30 或 2022年11月30日）"
+
+
+def _day(match: re.Match, value: object) -> Parsed:
+    """The day a date pattern matched, once its time (if any) is a real time of day."""
+    clock = [match.group(n) for n in ("h", "m", "s", "zm", "zs") if match.groupdict().get(n)]
+    hour, *rest = [int(c) for c in clock] or [0]
+    if hour > 23 or any(n > 59 for n in rest):
+        return None, f"“{value}”的时间不存在"
+    try:
+        return dt.date(*(int(g) for g in match.groups()[:3])), None
+    except ValueError:
+        return None, f"“{value}”不是存在的日期"
 
 
 PARSERS = {

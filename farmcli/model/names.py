@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from farmcli.model.cells import normalise_text
+from farmcli.model.cells import INVISIBLE, normalise_text
 
 # The 55 minority nationalities, longest first so that 土家 wins over 土.
 _ETHNIC = sorted(
@@ -32,6 +33,18 @@ def total_word(value: object) -> str | None:
         return None
     text = _LABEL_NOISE.sub("", normalise_text(value))
     return TOTAL_LABELS.get(text)
+
+
+def invisible_note(value: object, other: object) -> str:
+    """Where two names compare alike only because farmcli removed invisible (Cf) characters, a
+    phrase that says so and names them (a clerk cannot see a zero-width space); else ""."""
+    if type(value) is not str or type(other) is not str or value == other:
+        return ""
+    hidden = sorted({ch for ch in value + other if INVISIBLE.match(ch)})
+    if not hidden or INVISIBLE.sub("", value) != INVISIBLE.sub("", other):
+        return ""
+    names = "、".join(f"U+{ord(ch):04X}（{unicodedata.name(ch, '格式字符')}）" for ch in hidden)
+    return f"（两处写法只差看不见的字符 {names}，farmcli 比较时去掉了它，按同一个处理）"
 
 
 def key_form(value: object) -> object:

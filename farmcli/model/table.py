@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from farmcli.model.findings import Finding, Where, error
-from farmcli.model.names import key_form
+from farmcli.model.names import invisible_note, key_form
 from farmcli.model.schema import SheetSpec
 
 
@@ -57,16 +57,18 @@ class Table:
         """(index, row) of each row whose key (`keys[i]`, else the value in `column`) is first seen;
         a repeated key is an error finding and its row is left out, a blank key is skipped (the
         reader has reported it)."""
-        seen: dict[object, int] = {}
+        seen: dict[object, tuple[int, object]] = {}
         for i, row in self.records():
             key = keys[i] if keys is not None else key_form(row[column])  # `ＪＳ－２` is `JS-2`
             if key is None:
                 continue
             if key in seen:
-                findings.append(error(code, f"{what}“{row[column]}”重复出现（第{seen[key]}行已有），本行未计入结算。请合并为一行。",
+                line, first = seen[key]
+                findings.append(error(code, f"{what}“{row[column]}”重复出现（第{line}行已有）"
+                                      f"{invisible_note(row[column], first)}，本行未计入结算。请合并为一行。",
                                       self.cell(column, i)))
                 continue
-            seen[key] = self.lines[i]
+            seen[key] = (self.lines[i], row[column])
             yield i, row
 
     def records(self):
