@@ -104,8 +104,8 @@ class Writer:
         # each merge gets its value, the others a formatted blank, all in row order; the ranges are
         # registered afterwards, as xlsxwriter's own merge_range would (its `merge` list).
         merges = []
-        for c, key, label in ((0, ("一级指标",), "_一级分值"), (1, ("一级指标", "二级指标"), "_二级分值"),
-                              (2, ("一级指标", "二级指标", "三级指标"), "_三级分值"),
+        for c, key, label in ((0, ("一级指标",), "一级分值"), (1, ("一级指标", "二级指标"), "二级分值"),
+                              (2, ("一级指标", "二级指标", "三级指标"), "三级分值"),
                               (3, ("一级指标", "二级指标", "三级指标"), None)):
             for first, last in _runs(rows, key):
                 row = rows[first]

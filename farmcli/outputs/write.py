@@ -22,7 +22,7 @@ from farmcli.outputs.filled import write_workbook
 from farmcli.settlement.build import Settlement
 from farmcli.outputs.package import read_record
 from farmcli.outputs.record import record_dict
-from farmcli.settlement.changes import Changes, compare, make_record
+from farmcli.settlement.changes import Changes, Watch, compare, make_record
 
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)
 
@@ -71,7 +71,8 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             if previous is None and sidecar.exists():
                 previous, where = _load_sidecar(sidecar), sidecar.name
             # The outputs render a copy that knows the changes; the settlement itself stays as made.
-            s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None))
+            s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None,
+                                                             Watch.of(s.tables, s.totals)))
 
             def data(result_sheets: list[str]) -> bytes:  # the record names the result sheets it goes with
                 return _record_bytes(make_record(s, result_sheets))

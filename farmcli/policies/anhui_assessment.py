@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
-from farmcli.model.result import AREA, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total, UnitKey
+from farmcli.model.result import AREA, KEY, MONEY, PAY, RATIO, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保考核奖惩通知"
@@ -38,10 +38,15 @@ SHEETS = (
 )
 # The units the collection cycle gathers ledgers from.
 UNITS = UnitKey("市", "市名称")
-GAP_COLUMNS = [Col("市名称"), Col("年度"), Col("年度任务(亩)", AREA), Col("上年结转(亩)", AREA), Col("应完成(亩)", AREA),
-               Col("实际完成(亩)", AREA), Col("实际缺口(亩)", AREA), Col("结转下年(亩)", AREA), Col("经济补偿(元)", MONEY)]
-REWARD_COLUMNS = [Col("市名称"), Col("实际超额(亩)", AREA), Col("扣减(亩)", AREA), Col("奖励权重(亩)", AREA), Col("权重占比", RATIO),
-                  Col("经济奖励(元)", MONEY), Col("说明")]
+GAP_COLUMNS = [Col("市名称", role=KEY), Col("年度", role=KEY), Col("年度任务(亩)", AREA), Col("上年结转(亩)", AREA), Col("应完成(亩)", AREA),
+               Col("实际完成(亩)", AREA), Col("实际缺口(亩)", AREA), Col("结转下年(亩)", AREA), Col("经济补偿(元)", MONEY, PAY)]
+REWARD_COLUMNS = [Col("市名称", role=KEY), Col("实际超额(亩)", AREA), Col("扣减(亩)", AREA), Col("奖励权重(亩)", AREA), Col("权重占比", RATIO),
+                  Col("经济奖励(元)", MONEY, PAY), Col("说明")]
+CHARTS = (
+    ChartSpec("{year}年度缺口市经济补偿（元）", "缺口市考核", "市名称", ("经济补偿(元)",), "bar", grouped=True,
+              rows=Rows("年度", ("{year}",))),
+    ChartSpec("超额市经济奖励（元）", "超额市奖励", "市名称", ("经济奖励(元)",), "bar"),
+)
 
 
 @dataclass
@@ -100,9 +105,9 @@ def settle(inputs: Inputs) -> Outcome:
                              "向超额承担任务市适当倾斜。", citation=f"{CITE} 二(二)"))
     shares = [r["经济奖励(元)"] for r in reward_table.rows]
     totals = [
-        Total("经济补偿合计(元)", total_comp, MONEY), Total("其中超额市补偿(元)", penalties, MONEY),
-        Total("上缴中央(元)", central, MONEY), Total("奖励资金池(元)", pool, MONEY),
-        Total("经济奖励合计(元)", None if None in shares else sum(shares, ZERO), MONEY),
+        Total("经济补偿合计(元)", total_comp, MONEY, PAY), Total("其中超额市补偿(元)", penalties, MONEY),
+        Total("上缴中央(元)", central, MONEY, PAY), Total("奖励资金池(元)", pool, MONEY),
+        Total("经济奖励合计(元)", None if None in shares else sum(shares, ZERO), MONEY, PAY),
     ]
     return Outcome([gap_table, reward_table], totals, findings)
 

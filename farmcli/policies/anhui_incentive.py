@@ -14,7 +14,7 @@ from decimal import Decimal
 from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.names import name_key
-from farmcli.model.result import COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total, UnitKey
+from farmcli.model.result import COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "皖耕保激励办法"
@@ -53,8 +53,13 @@ SHEETS = (
 )
 # The units the collection cycle gathers ledgers from.
 UNITS = UnitKey("乡镇", "乡镇名称")
-COLUMNS = [Col("乡镇名称"), Col("所属县"), Col("所属市"), Col("评价得分", NUMBER), Col("市内排名", COUNT), Col("结果"),
-           Col("原因"), Col("依据"), Col("激励金额(元)", MONEY), Col("村级最低(元)", MONEY)]
+COLUMNS = [Col("乡镇名称", role=KEY), Col("所属县"), Col("所属市"), Col("评价得分", NUMBER), Col("市内排名", COUNT),
+           Col("结果", role=STATUS),
+           Col("原因"), Col("依据"), Col("激励金额(元)", MONEY, PAY), Col("村级最低(元)", MONEY)]
+# A total counts the recommended townships: the others carry no 激励金额 by design.
+COUNTED = Rows("结果", (RECOMMENDED,))
+CHARTS = (ChartSpec("推荐乡镇激励金额（元）", "乡镇推荐", "乡镇名称", ("激励金额(元)",), "bar", rows=COUNTED,
+                    label="{乡镇名称}（{所属县}）"),)
 
 
 def misuse_years(value: object) -> tuple[list[int], str | None]:
@@ -122,7 +127,7 @@ def settle(inputs: Inputs) -> Outcome:
 
     for city, members in candidates.items():
         _rank(city, members, quota, towns, p, cite, findings)
-    table = ResultTable("乡镇推荐", COLUMNS, rows)
+    table = ResultTable("乡镇推荐", COLUMNS, rows, counts=COUNTED)
     for r in rows:
         r.pop("_i")
         r.pop("_flag", None)
@@ -130,7 +135,7 @@ def settle(inputs: Inputs) -> Outcome:
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
               Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
               Total("不予推荐数", sum(r["结果"] == EXCLUDED for r in rows), COUNT),
-              Total("激励金额合计(元)", sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY),
+              Total("激励金额合计(元)", sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY, PAY),
               Total("村级最低合计(元)", sum_or_pending(r["村级最低(元)"] for r in recommended), MONEY)]
     return Outcome([table], totals, findings)
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, sum_or_pending
-from farmcli.model.result import COUNT, DATE, MONEY, Col, Inputs, Outcome, ResultTable, Total, UnitKey
+from farmcli.model.result import COUNT, DATE, KEY, MONEY, RECOVER, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
 
@@ -32,8 +32,9 @@ SHEETS = (
 )
 # The units the collection cycle gathers ledgers from.
 UNITS = UnitKey("项目", "项目编号")
-COLUMNS = [Col("项目编号"), Col("项目名称"), Col("状态"), Col("完成期限", DATE), Col("结余(元)", MONEY), Col("应收回(元)", MONEY),
+COLUMNS = [Col("项目编号", role=KEY), Col("项目名称"), Col("状态", role=STATUS), Col("完成期限", DATE), Col("结余(元)", MONEY), Col("应收回(元)", MONEY, RECOVER),
            Col("地方统筹(元)", MONEY), Col("原因"), Col("依据")]
+CHARTS = (ChartSpec("各状态项目资金（元）", "项目结算", "状态", ("应收回(元)", "地方统筹(元)"), stacked=True, grouped=True),)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -57,7 +58,7 @@ def settle(inputs: Inputs) -> Outcome:
         table.rows.append(_settle_project(projects, i, row, p, as_of, findings))
     findings += future_dates(projects, "实际完成日期", as_of, "完成", inputs.citations["延期提前月数"])
     totals = [Total("结算基准日", as_of.isoformat(), "text"),
-              Total("应收回合计(元)", sum_or_pending(r["应收回(元)"] for r in table.rows), MONEY),
+              Total("应收回合计(元)", sum_or_pending(r["应收回(元)"] for r in table.rows), MONEY, RECOVER),
               Total("地方统筹合计(元)", sum_or_pending(r["地方统筹(元)"] for r in table.rows), MONEY)]
     totals += [Total(f"{s}项目数", sum(r["状态"] == s for r in table.rows), COUNT) for s in STATUSES
                if s != "待核实" or any(r["状态"] == s for r in table.rows)]

@@ -15,7 +15,7 @@ from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
 from farmcli.model.names import NameIndex, name_key
-from farmcli.model.result import AREA, COUNT, MONEY, NUMBER, Col, Inputs, Outcome, ResultTable, Total, UnitKey
+from farmcli.model.result import AREA, COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
 CITE = "晋宁激励机制"
@@ -53,9 +53,10 @@ SHEETS = (
 )
 # The units the collection cycle gathers ledgers from.
 UNITS = UnitKey("项目", "乡镇")
-PROJECT_COLUMNS = [Col("项目编号"), Col("项目名称"), Col("乡镇"), Col("建设单位"), Col("项目类型"), Col("是否符合"), Col("原因"),
-                   Col("乡镇激励(元)", MONEY), Col("建设单位激励(元)", MONEY), Col("应拨乡镇(元)", MONEY),
-                   Col("应拨建设单位(元)", MONEY), Col("依据")]
+PROJECT_COLUMNS = [Col("项目编号", role=KEY), Col("项目名称"), Col("乡镇"), Col("建设单位"), Col("项目类型"), Col("是否符合", role=STATUS), Col("原因"),
+                   Col("乡镇激励(元)", MONEY), Col("建设单位激励(元)", MONEY), Col("应拨乡镇(元)", MONEY, PAY),
+                   Col("应拨建设单位(元)", MONEY, PAY), Col("依据")]
+CHARTS = (ChartSpec("各乡镇（街道）激励金额（元）", "乡镇汇总", "乡镇", ("乡镇激励(元)",), "bar"),)
 
 
 def project_class(value: object) -> str | None:
@@ -116,8 +117,9 @@ def settle(inputs: Inputs) -> Outcome:
         return sum((r[column] for r in table.rows if r[column] is not None), ZERO)
 
     totals = [
-        Total("乡镇激励合计(元)", total("乡镇激励(元)"), MONEY), Total("建设单位激励合计(元)", total("建设单位激励(元)"), MONEY),
-        Total("应拨合计(元)", total("应拨乡镇(元)") + total("应拨建设单位(元)"), MONEY),
+        Total("乡镇激励合计(元)", total("乡镇激励(元)"), MONEY, PAY),
+        Total("建设单位激励合计(元)", total("建设单位激励(元)"), MONEY, PAY),
+        Total("应拨合计(元)", total("应拨乡镇(元)") + total("应拨建设单位(元)"), MONEY, PAY),
         Total("符合项目数", len(eligible), COUNT),
         Total("不符合项目数", sum(1 for r in table.rows if r["是否符合"] == EXCLUDED), COUNT),
         Total("待验收项目数", sum(1 for r in table.rows if r["是否符合"] == PENDING), COUNT),
@@ -223,7 +225,8 @@ def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameInde
         g[amount] += r[amount] or ZERO
         g["已拨付(元)"] += r[f"_{paid}"]
         g["应拨(元)"] += r[due] or ZERO
-    columns = [Col(key_column), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY), Col("应拨(元)", MONEY)]
+    columns = [Col(key_column, role=KEY), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY),
+               Col("应拨(元)", MONEY, PAY)]
     name = "乡镇汇总" if key_column == "乡镇" else "建设单位汇总"
     table = ResultTable(name, columns, list(groups.values()))
     table.total = {key_column: "合计", **{c.name: sum((g[c.name] for g in table.rows), ZERO) for c in columns[1:]}}
@@ -232,8 +235,8 @@ def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameInde
 
 def _village_split(villages, incentive: dict[str, Decimal], town_index, findings) -> ResultTable:
     """A suggested split of each township's incentive among its villages (六(二)): weight = 面积 × 难度系数."""
-    columns = [Col("乡镇"), Col("村组"), Col("涉及面积(亩)", AREA), Col("难度系数", NUMBER), Col("权重", NUMBER),
-               Col("建议分配(元)", MONEY), Col("依据")]
+    columns = [Col("乡镇", role=KEY), Col("村组", role=KEY), Col("涉及面积(亩)", AREA), Col("难度系数", NUMBER), Col("权重", NUMBER),
+               Col("建议分配(元)", MONEY, PAY), Col("依据")]
     by_town: dict[str, list[int]] = defaultdict(list)
     for i, row in villages.records():
         key = town_index.resolve(row["乡镇"]) if row["乡镇"] else None

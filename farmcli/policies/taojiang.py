@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money, sum_or_pending
-from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, Col, Inputs, Outcome, ResultTable, Total, UnitKey
+from farmcli.model.result import AREA, BOOL, COUNT, KEY, MONEY, PAY, RATIO, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
 from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
@@ -50,12 +50,14 @@ PERFORMANCE_INPUTS = {"planned_output": "下达任务(亩)", "actual_output": "�
                       "quality_output": "验收入库面积(亩)", "output_unit": "亩", "spent": "已拨付(元)", "units": "乡镇数"}
 
 SUMMARY_COLUMNS = [
-    Col("乡镇名称"), Col("下达任务(亩)", AREA), Col("实施恢复面积(亩)", AREA), Col("完成比例", RATIO),
+    Col("乡镇名称", role=KEY), Col("下达任务(亩)", AREA), Col("实施恢复面积(亩)", AREA), Col("完成比例", RATIO),
     Col("验收入库面积(亩)", AREA), Col("合同金额(元)", MONEY), Col("补助金额(元)", MONEY),
-    Col("已拨付(元)", MONEY), Col("待拨付(元)", MONEY), Col("工程进度", RATIO), Col("应拨(元)", MONEY),
+    Col("已拨付(元)", MONEY), Col("待拨付(元)", MONEY, PAY), Col("工程进度", RATIO), Col("应拨(元)", MONEY),
     Col("备注"), Col("依据"),
 ]
-PLAN_COLUMNS = [Col("乡镇名称"), Col("批次"), Col("条件"), Col("条件已满足", BOOL), Col("金额(元)", MONEY), Col("依据")]
+PLAN_COLUMNS = [Col("乡镇名称", role=KEY), Col("批次", role=KEY), Col("条件"), Col("条件已满足", BOOL, STATUS),
+                Col("金额(元)", MONEY, PAY), Col("依据")]
+CHARTS = (ChartSpec("各乡镇完成比例（实施恢复面积 ÷ 下达任务）", "乡镇汇总", "乡镇名称", ("完成比例",)),)
 
 
 def settle(inputs: Inputs) -> Outcome:
@@ -83,11 +85,11 @@ def settle(inputs: Inputs) -> Outcome:
     totals = [
         Total("下达任务(亩)", t["下达任务(亩)"], AREA), Total("实施恢复面积(亩)", t["实施恢复面积(亩)"], AREA),
         Total("完成比例", t["完成比例"], RATIO), Total("验收入库面积(亩)", t["验收入库面积(亩)"], AREA),
-        Total("合同金额(元)", t["合同金额(元)"], MONEY), Total("补助金额(元)", t["补助金额(元)"], MONEY),
+        Total("合同金额(元)", t["合同金额(元)"], MONEY), Total("补助金额(元)", t["补助金额(元)"], MONEY, PAY),
         Total("其中预计补助金额(元)", sum_or_pending(r["补助金额(元)"] for r in summary.rows if r["备注"].startswith("预计")),
               MONEY),
         Total("应拨(元)", t["应拨(元)"], MONEY), Total("已拨付(元)", t["已拨付(元)"], MONEY),
-        Total("待拨付(元)", t["待拨付(元)"], MONEY), Total("未匹配拨付(元)", payments.unmatched_total, MONEY),
+        Total("待拨付(元)", t["待拨付(元)"], MONEY, PAY), Total("未匹配拨付(元)", payments.unmatched_total, MONEY),
         Total("乡镇数", len(summary.rows), COUNT),
     ]
     return Outcome([summary, plan], totals, findings)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
-from farmcli.model.result import SCORE, TEXT, Col, ResultTable, Total
+from farmcli.model.result import KEY, POINTS, SCORE, STATUS, TEXT, Col, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.scoring.framework import Framework
 from farmcli.scoring.rules import RULES, ScoringInputs
@@ -24,8 +24,10 @@ CLAIMS_SHEET = SheetSpec("绩效", key="三级指标", help="单位填报的绩�
     Column("序号", "number", help="该三级指标下的小项序号，从 1 起；只有一项的可留空"),
     Column("自评得分", "number", required=True, help="单位自评得分"),
 ))
-SCORE_COLUMNS = [Col("一级指标"), Col("二级指标"), Col("三级指标"), Col("序号", "count"), Col("指标内容"), Col("指标说明"),
-                 Col("分值", SCORE), Col("自评得分", SCORE), Col("审核得分", SCORE), Col("依据或公式")]
+SCORE_COLUMNS = [Col("一级指标"), Col("二级指标"), Col("三级指标", role=KEY), Col("序号", "count", KEY), Col("指标内容"),
+                 Col("指标说明"), Col("分值", SCORE), Col("自评得分", SCORE), Col("审核得分", SCORE, STATUS), Col("依据或公式"),
+                 # each heading's points, shown merged beside the heading on the scoring sheet (附件2)
+                 Col("一级分值", SCORE, POINTS), Col("二级分值", SCORE, POINTS), Col("三级分值", SCORE, POINTS)]
 
 
 def grade(total: Decimal, p: dict) -> str:
@@ -102,7 +104,7 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
             "一级指标": item.level1, "二级指标": item.level2, "三级指标": item.level3, "序号": item.seq,
             "指标内容": item.content, "指标说明": item.text, "分值": item.points, "自评得分": claim,
             "审核得分": audited, "依据或公式": basis,
-            "_一级分值": item.points1, "_二级分值": item.points2, "_三级分值": item.points3,
+            "一级分值": item.points1, "二级分值": item.points2, "三级分值": item.points3,
         })
     total = sum((r["审核得分"] for r in table.rows), Decimal(0))
     claimed = sum((r["自评得分"] or Decimal(0) for r in table.rows), Decimal(0))
@@ -111,7 +113,7 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
     if claimed != total:
         findings.append(warning("PERF_TOTAL_DIFFERS", f"绩效自评总分 {claimed} 分（{grade(claimed, p)}），审核总分 {total} 分"
                                 f"（{grade(total, p)}）。", "绩效", cite["优等级下限"]))
-    totals = [Total("绩效总分", total, SCORE), Total("自评总分", claimed, SCORE), Total("评价等级", grade(total, p), TEXT),
+    totals = [Total("绩效总分", total, SCORE), Total("自评总分", claimed, SCORE), Total("评价等级", grade(total, p), TEXT, STATUS),
               Total("自评等级", grade(claimed, p), TEXT)]
     return table, totals, findings
 

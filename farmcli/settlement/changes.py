@@ -13,10 +13,28 @@ from decimal import Decimal, InvalidOperation
 
 RECORD_FORMAT = 2  # 1 was the hidden sidecar JSON of farmcli 0.1 (floats)
 
-# Columns that say what an entity *is* (its status), compared as text.
-STATUS_COLUMNS = ("是否符合", "状态", "结果", "条件已满足", "审核得分", "评价等级")
-# Extra key columns: a row is one entity per (first column, these).
-KEY_COLUMNS = ("年度", "批次", "村组", "三级指标", "序号")
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What `compare` lists, read from the roles the policy declares on its result tables: per
+    table the columns that name a row and the columns watched (money and status), and the watched
+    totals. A table not named here is keyed on its first column, and only its rows added or removed are listed."""
+
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    totals: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, tables, totals) -> Watch:
+        from farmcli.model.result import MONEY, PAY, RECOVER, STATUS
+
+        def watched(kind: str, role: str) -> bool:
+            return kind == MONEY or role in (PAY, RECOVER, STATUS)
+
+        return cls({t.name: tuple(t.keys()) for t in tables},
+                   {t.name: frozenset(c.name for c in t.columns if watched(c.kind, c.role)) for t in tables},
+                   frozenset(t.name for t in totals if watched(t.kind, t.role)))
 
 
 @dataclass
@@ -65,10 +83,10 @@ def make_record(s, result_sheets: list[str] | None = None) -> dict:
     return record
 
 
-def _key_columns(rows: list[dict]) -> list[str]:
-    """The first column, the usual key columns, and the second column too while that is not yet unique."""
+def _key_columns(rows: list[dict], declared: tuple[str, ...]) -> list[str]:
+    """The declared key columns, and the second column too while those do not yet name each row."""
     columns = list(rows[0])
-    keys = [columns[0]] + [c for c in KEY_COLUMNS if c in columns and c != columns[0]]
+    keys = [c for c in declared if c in columns] or [columns[0]]
     if len({tuple(str(r.get(c)) for c in keys) for r in rows}) < len(rows) and len(columns) > 1:
         keys.insert(1, columns[1])
     return keys
@@ -76,10 +94,6 @@ def _key_columns(rows: list[dict]) -> list[str]:
 
 def _key(row: dict, keys: list[str]) -> str:
     return " ".join(str(row.get(c)) for c in keys if row.get(c) is not None)
-
-
-def _watched(column: str) -> bool:
-    return column.endswith("(元)") or column in STATUS_COLUMNS
 
 
 def _exact(value):
@@ -109,8 +123,10 @@ def _item(table: str, who: str, column: str, before, after) -> dict:
             "差额": _delta(before, after)}
 
 
-def compare(previous: dict | None, current: dict, where: str | None = None) -> Changes:
-    """The changes from `previous` to `current` (both `make_record` dicts). Pure."""
+def compare(previous: dict | None, current: dict, where: str | None = None, watch: Watch | None = None) -> Changes:
+    """The changes from `previous` to `current` (both `make_record` dicts) in what `watch` names
+    (`Watch.of(s.tables, s.totals)`; none: only rows added or removed). Pure."""
+    watch = watch or Watch()
     if previous is None:
         return Changes(None)
     changes = Changes(where or "上次结算")
@@ -118,7 +134,8 @@ def compare(previous: dict | None, current: dict, where: str | None = None) -> C
         before_rows = previous.get("tables", {}).get(name, [])
         if not rows and not before_rows:
             continue
-        keys = _key_columns(rows or before_rows)
+        keys = _key_columns(rows or before_rows, watch.keys.get(name, ()))
+        watched = watch.columns.get(name, frozenset())
         before = {_key(r, keys): r for r in before_rows}
         after = {_key(r, keys): r for r in rows}
         for key, row in after.items():
@@ -127,13 +144,13 @@ def compare(previous: dict | None, current: dict, where: str | None = None) -> C
                 changes.items.append({"表": name, "对象": key, "列": "", "上次": None, "本次": "新增", "差额": None})
                 continue
             for column, value in row.items():
-                if _watched(column) and not _same(old.get(column), value):
+                if column in watched and not _same(old.get(column), value):
                     changes.items.append(_item(name, key, column, old.get(column), value))
         for key in before.keys() - after.keys():
             changes.items.append({"表": name, "对象": key, "列": "", "上次": "存在", "本次": "删除", "差额": None})
     for column, value in current.get("totals", {}).items():
         old = previous.get("totals", {}).get(column)
-        if _watched(column) and not _same(old, value):
+        if column in watch.totals and not _same(old, value):
             changes.items.append(_item("合计", "", column, old, value))
     return changes
 
