@@ -75,6 +75,10 @@ class ResultTable:
     def kind(self, column: str) -> str:
         return next((c.kind for c in self.columns if c.name == column), TEXT)
 
+    def shown(self) -> list[Col]:
+        """The columns printed as columns (POINTS are shown beside their headings instead)."""
+        return [c for c in self.columns if c.role != POINTS]
+
     def role(self, *roles: str) -> list[Col]:
         """The columns with one of these roles, in table order."""
         return [c for c in self.columns if c.role in roles]

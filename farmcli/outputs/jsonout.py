@@ -15,7 +15,7 @@ def settlement_json(s: Settlement, outputs: dict[str, str | None], changes=None)
     tables = {}
     for t in s.tables:
         rows = t.rows + ([t.total] if t.total else [])
-        tables[t.name] = [{c.name: to_json(row.get(c.name), c.kind) for c in t.columns} for row in rows]
+        tables[t.name] = [{c.name: to_json(row.get(c.name), c.kind) for c in t.shown()} for row in rows]
     return {
         "policy": s.policy.id,
         "year": s.year,

@@ -75,7 +75,7 @@ def make_record(s, result_sheets: list[str] | None = None) -> dict:
     tables = {}
     for t in s.tables:
         rows = t.rows + ([t.total] if t.total else [])
-        tables[t.name] = [{c.name: record_value(row.get(c.name), c.kind) for c in t.columns} for row in rows]
+        tables[t.name] = [{c.name: record_value(row.get(c.name), c.kind) for c in t.shown()} for row in rows]
     record = {"format": RECORD_FORMAT, "policy": s.policy.id, "year": s.year,
               "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
     if result_sheets is not None:
