@@ -3,10 +3,10 @@
 The layers, in the order a ledger flows through them (each folder's docstring says
 what it may import; `tests/test_layers.py` checks it):
 
-    read → model → policies, scoring → settlement → outputs → cli
+    ooxml, read → model → policies, scoring → settlement → outputs → cli
 
 `model` is the vocabulary all of them share (tables, findings, money, names,
-parameters). cli.py is the only module that prints or exits.
+parameters); `ooxml` is the one reader of a zip package, under `read` and `outputs`. cli.py is the only module that prints or exits.
 """
 
 __version__ = "0.1.0"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.outputs.opc import OFFICE_REL, ContentTypes, read_rels, rels_name, resolve
+from farmcli.ooxml.opc import OFFICE_REL, ContentTypes, read_rels, rels_name, resolve
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 MACRO = ("macroEnabled", "vbaProject")

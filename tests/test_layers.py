@@ -1,6 +1,8 @@
 """Layers read top-down: no module imports a layer after its own (SPEC §7, farmcli/__init__.py).
 
-read → model → policies, scoring → settlement → outputs → cli; `model` is the vocabulary all share.
+ooxml, read → model → policies, scoring → settlement → outputs → cli; `model` is the vocabulary all
+share, and `ooxml` (the one reader of a zip package) sits at the bottom beside it, under `read` and
+`outputs`, which both open packages through it.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent / "farmcli"
 # layer → the layers it may import (besides itself)
 ALLOWED = {
     "model": set(),
-    "read": {"model"},
+    "ooxml": {"model"},
+    "read": {"model", "ooxml"},
     "policies": {"model"},
     "scoring": {"model"},
-    "settlement": {"model", "read", "policies", "scoring"},
-    "outputs": {"model", "settlement", "policies", "scoring", "read"},
-    "api": {"model", "read", "policies", "scoring", "settlement", "outputs"},
-    "cli": {"model", "read", "policies", "scoring", "settlement", "outputs", "api"},
+    "settlement": {"model", "ooxml", "read", "policies", "scoring"},
+    "outputs": {"model", "ooxml", "settlement", "policies", "scoring", "read"},
+    "api": {"model", "ooxml", "read", "policies", "scoring", "settlement", "outputs"},
+    "cli": {"model", "ooxml", "read", "policies", "scoring", "settlement", "outputs", "api"},
     "docs": {"model", "policies", "outputs", "cli"},  # farmcli/docs.py: README sections generated from the code
 }
 
@@ -55,7 +58,7 @@ def test_no_module_imports_a_later_layer():
 
 
 def test_every_folder_says_what_it_may_import():
-    for folder in ("model", "read", "policies", "scoring", "settlement", "outputs"):
+    for folder in ("model", "ooxml", "read", "policies", "scoring", "settlement", "outputs"):
         doc = ast.get_docstring(ast.parse((ROOT / folder / "__init__.py").read_text("utf-8"))) or ""
         assert "May import" in doc, folder
 

@@ -33,7 +33,7 @@ def books(tmp_path_factory):
 
 
 def result_sheets(s, wb):
-    ledger = set(s.book.sheet_names)
+    ledger = set(s.sheet_names)
     return [ws for ws in wb.worksheets if ws.title not in ledger]
 
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from farmcli.ooxml.package import open_package
 from farmcli.policies.taojiang import SHEETS
 from farmcli.read import xlsx_xml
 from farmcli.read.sheet import read_table
@@ -22,11 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize("sample", sorted((ROOT / "sample_data").glob("*.xlsx")), ids=lambda p: p.stem)
 def test_streamed_rows_are_calamine_rows(sample):
     book = open_workbook(sample)
-    with zipfile.ZipFile(sample) as archive:
-        package = xlsx_xml.read_package(archive)
+    if True:
         for sheet in book.sheet_names:
             calamine = [r for r in book.rows(sheet)]
-            streamed = xlsx_xml.stream_rows(archive, package, sheet)
+            streamed = xlsx_xml.stream_rows(book.package, sheet)
             trimmed = [[v for v in r] for r in calamine]
             while trimmed and all(v in ("", None) for v in trimmed[-1]):
                 trimmed.pop()
@@ -52,32 +52,31 @@ def test_strings_dates_booleans_and_formats_written_by_xlsxwriter(tmp_path):
     ws.write_boolean(4, 0, True)
     ws.write_formula(1, 4, "=1/0", None, "#DIV/0!")
     wb.close()
-    with zipfile.ZipFile(path) as archive:
-        package = xlsx_xml.read_package(archive)
-        rows = xlsx_xml.stream_rows(archive, package, "乡镇")
-        marks, _ = xlsx_xml.survey(archive, package, "乡镇")
+    with open_package(path) as package:
+        rows = xlsx_xml.stream_rows(package, "乡镇")
+        marks, _ = xlsx_xml.survey(package, "乡镇")
     assert rows[0][0] == "乡镇名称" and rows[1][:4] == ["修山镇", 100.0, 80.0, 0.75]
     assert rows[3][0] == dt.datetime(2022, 11, 30) and rows[4][0] is True
     assert (1, 3) in marks.percent and marks.errors == {(1, 4): "#DIV/0!"}
 
 
-def test_a_style_without_numfmt_id_does_not_shift_the_percent_styles():
-    styles = (b'<styleSheet><cellXfs count="3"><xf fontId="0"/><xf numFmtId="14" fontId="0"/>'
-              b'<xf numFmtId="10"/></cellXfs></styleSheet>')
+def test_a_style_without_numfmt_id_does_not_shift_the_percent_styles(tmp_path):
+    styles = (b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="3">'
+              b'<xf fontId="0"/><xf numFmtId="14" fontId="0"/><xf numFmtId="10"/></cellXfs></styleSheet>')
+    path = tmp_path / "l.xlsx"
+    openpyxl.Workbook().save(path)
+    _replace_parts(path, {"xl/styles.xml": styles})
+    with open_package(path) as package:
+        assert package.styles.percent == {2} and package.styles.dates == {1}
 
-    class Archive:
-        def namelist(self):
-            return ["xl/workbook.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels"]
 
-        def read(self, name):
-            return {"xl/styles.xml": styles, "xl/workbook.xml": b"<workbook/>",
-                    "xl/_rels/workbook.xml.rels": b"<Relationships/>"}[name]
-
-        def infolist(self):
-            return []
-
-    package = xlsx_xml.read_package(Archive())
-    assert package.percent_styles == {2} and package.date_styles == {1}
+def _replace_parts(path: Path, new: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts.update(new)
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
 
 
 def test_xls_and_ods_say_what_could_not_be_checked(tmp_path):
@@ -101,14 +100,9 @@ def test_cells_and_rows_without_references_are_read_in_order(tmp_path):
     sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
              b'<row><c t="inlineStr"><is><t>a</t></is></c><c><v>1</v></c></row>'
              b'<row r="3"><c r="B3"><v>2</v></c><c><v>3</v></c></row></sheetData></worksheet>')
-    with zipfile.ZipFile(path) as src:
-        parts = {n: src.read(n) for n in src.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = sheet
-    with zipfile.ZipFile(path, "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
-    with zipfile.ZipFile(path) as archive:
-        rows = xlsx_xml.stream_rows(archive, xlsx_xml.read_package(archive), "乡镇")
+    _replace_parts(path, {"xl/worksheets/sheet1.xml": sheet})
+    with open_package(path) as package:
+        rows = xlsx_xml.stream_rows(package, "乡镇")
     assert rows == [["a", 1.0], [], [None, 2.0, 3.0]]
 
 
@@ -121,6 +115,6 @@ def test_each_sheet_is_surveyed_once(monkeypatch):
 
     calls = []
     survey = xlsx_xml.survey
-    monkeypatch.setattr(xlsx_xml, "survey", lambda archive, package, sheet: calls.append(sheet) or survey(archive, package, sheet))
+    monkeypatch.setattr(xlsx_xml, "survey", lambda package, sheet: calls.append(sheet) or survey(package, sheet))
     settle_ledger(Path(__file__).resolve().parent.parent / "sample_data" / "taojiang-2022.xlsx", 2022)
     assert calls and len(calls) == len(set(calls)), calls

@@ -11,7 +11,7 @@ import re
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.outputs.opc import OFFICE_REL, esc
+from farmcli.ooxml.opc import OFFICE_REL, esc
 
 
 def sheets(data: bytes) -> list[dict]:

@@ -26,13 +26,13 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
     cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
     takes the results the same way. Returns the FillReport."""
     from farmcli.outputs.package import fill_workbook, read_record
-    kept = s.book.kind in ("xlsx", "xlsm")  # what the reader found the file to be, by content
+    kept = s.kind in ("xlsx", "xlsm")  # what the reader found the file to be, by content
     # Named after `path` (the output's own temporary file, under the folder's lock), so that after a
     # killed run the next run's recovery clears them with the rest (atomic.recover: .<stem>.*.tmp).
     temps = [path.with_name(f"{path.name}.{part}.tmp") for part in ("results", "values")[:1 if kept else 2]]
     try:
-        ledger = s.ledger if kept else _write_values_copy(s, temps[1], progress)
-        earlier = read_record(s.ledger) if kept else None
+        ledger = s.package if kept else _write_values_copy(s, temps[1], progress)  # the reader's open package
+        earlier = read_record(s.package) if kept else None
         names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier))
         w = Writer(temps[0])
         write_results(w, s, names)
@@ -62,18 +62,8 @@ def _listed_sheets(data: bytes | None) -> list[str] | None:
 def _all_sheet_names(s: Settlement) -> list[str]:
     """Every sheet of the ledger's package, chart sheets and dialog sheets too (the reader lists
     worksheets only): a result sheet must not take the name of any of them."""
-    import zipfile
-
-    from farmcli.outputs import bookxml
-    from farmcli.outputs.opc import read_rels, resolve
-
-    try:
-        with zipfile.ZipFile(s.ledger) as archive:
-            book = next(resolve("", r.target) for r in read_rels(archive, "") if r.kind() == "officeDocument")
-            names = [sheet["name"] for sheet in bookxml.sheets(archive.read(book))]
-    except (zipfile.BadZipFile, KeyError, StopIteration, OSError):
-        names = []  # .xls/.ods: their sheets are copied as worksheets, the reader's list is all
-    return list(dict.fromkeys([*s.book.sheet_names, *names]))
+    names = s.package.sheet_names if s.package is not None else []  # .xls/.ods: the reader's list is all
+    return list(dict.fromkeys([*s.sheet_names, *names]))
 
 
 def result_sheet_names(s: Settlement, earlier: bool,
@@ -113,8 +103,11 @@ def _suffixed(name: str, number: int) -> str:
 def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> Path:
     """A ledger whose parts cannot be kept (.xls, .ods): its sheets copied as values, as a package
     the results are then transplanted into like any .xlsx ledger's."""
+    from farmcli.read.workbook import open_workbook
+
+    book = open_workbook(s.ledger)  # the Settlement keeps no reader's handle: read the values again
     w = Writer(path)
-    for sheet in s.book.sheet_names:
-        w.copy_sheet(sheet, s.book.rows(sheet), progress)
+    for sheet in book.sheet_names:
+        w.copy_sheet(sheet, book.rows(sheet), progress)
     w.book.close()
     return path

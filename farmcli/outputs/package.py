@@ -18,10 +18,10 @@ from pathlib import Path
 
 from farmcli.outputs import bookxml
 from farmcli.outputs.record import PROPS_TYPE, read_record, record_item, record_parts  # noqa: F401 (read_record: public here too)
-from farmcli.outputs.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
+from farmcli.ooxml.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
                                  write_rels)
 from farmcli.outputs.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
-from farmcli.read.safety import check_xlsx
+from farmcli.ooxml.package import Package, open_package
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "application/vnd.ms-office.vbaProject",
@@ -45,14 +45,16 @@ class FillReport:
     record_replaced: bool = False
 
 
-def fill_workbook(ledger: Path, results: Path, target: Path, *, drop_sheets: Collection[str] = (),
+def fill_workbook(ledger: Path | Package, results: Path, target: Path, *, drop_sheets: Collection[str] = (),
                   record: bytes | None = None, progress: Callable[[str, int, int], None] | None = None) -> FillReport:
-    """Write `target`: the package of `ledger` with the sheets of `results` in front.
+    """Write `target`: the package of `ledger` with the sheets of `results` in front. `ledger` may be
+    the package the reader opened (and checked) already: it is not opened again.
     `progress(sheet name, bytes copied, bytes in all)` is told how the copy of a big ledger sheet goes."""
-    check_xlsx(Path(ledger))
-    check_xlsx(Path(results))
-    with zipfile.ZipFile(ledger) as led, zipfile.ZipFile(results) as res:
-        return _Fill(led, res, set(drop_sheets), record, progress).write(Path(target))
+    with open_package(Path(results)) as res:
+        if isinstance(ledger, Package):
+            return _Fill(ledger.archive, res.archive, set(drop_sheets), record, progress).write(Path(target))
+        with open_package(Path(ledger)) as led:
+            return _Fill(led.archive, res.archive, set(drop_sheets), record, progress).write(Path(target))
 
 
 class _Fill:

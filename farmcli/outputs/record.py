@@ -13,7 +13,8 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.outputs.opc import Rel, write_rels
+from farmcli.ooxml.opc import Rel, write_rels
+from farmcli.ooxml.package import Package
 
 RECORD_NS = "urn:farmcli:record"
 RECORD_LIMIT = 256 * 1024**2  # a record part larger than this is not ours
@@ -23,17 +24,23 @@ RECORD_GUID = "{6E0F7A4B-3C1D-5B2A-9F80-FA4C11E0D5A1}"  # one fixed id: same set
 PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
 
 
-def read_record(path: Path) -> bytes | None:
-    """The record `fill_workbook` stored in the workbook at `path`, or None."""
+def read_record(path: Path | Package) -> bytes | None:
+    """The record `fill_workbook` stored in the workbook at `path` (or in an open package), or None."""
+    if isinstance(path, Package):
+        return _find_record(path.archive)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         return None
     with archive:
-        for info in archive.infolist():
-            found = record_item(archive, info.filename)
-            if found is not None:
-                return found
+        return _find_record(archive)
+
+
+def _find_record(archive: zipfile.ZipFile) -> bytes | None:
+    for info in archive.infolist():
+        found = record_item(archive, info.filename)
+        if found is not None:
+            return found
     return None
 
 

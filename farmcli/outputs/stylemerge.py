@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.outputs.opc import esc
+from farmcli.ooxml.opc import esc
 
 # CT_Stylesheet's children, in the order the schema requires.
 SECTIONS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",

@@ -10,14 +10,12 @@
 from __future__ import annotations
 
 import struct
-import zipfile
 from pathlib import Path
 
 from farmcli.model.findings import LedgerError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_DIRECTORY_SECTORS = 4096  # a directory longer than this is not a spreadsheet's
 SAVE_AS = "请用 Excel 或 WPS 打开它，“另存为” Excel 工作簿（.xlsx，不设密码）后再试。"
 
@@ -38,16 +36,19 @@ def sniff(path: Path) -> str:
     raise LedgerError(f"{path} 不是 Excel 工作簿或其他电子表格文件（.xlsx、.xlsm、.xls、.ods）。请确认文件类型，或{SAVE_AS[1:]}")
 
 
+def is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) in ZIP_MAGIC
+
+
 def _zip_kind(path: Path) -> str:
+    from farmcli.ooxml.package import open_package
+
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 200 \
-                    and archive.read("mimetype").strip() == ODS_MIME:
-                return "ods"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return "xlsx"  # check_xlsx says what is wrong with it
-    return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+        with open_package(path) as package:
+            return package.kind
+    except LedgerError:
+        return "xlsx"  # opening it as a workbook says what is wrong with it
 
 
 def ole_streams(path: Path) -> set[str]:
@@ -105,19 +106,3 @@ def open_calamine(path: Path, kind: str):
         return CalamineWorkbook.from_path(str(path))
     with path.open("rb") as fh:
         return CalamineWorkbook.from_filelike(fh)
-
-
-def check_ods(path: Path) -> None:
-    """The zip-bomb and DTD checks of read/safety.py, for an OpenDocument package's parts."""
-    from farmcli.read.safety import MAX_RATIO, MAX_UNCOMPRESSED, RATIO_FLOOR, _check_prolog
-
-    with zipfile.ZipFile(path) as archive:
-        total = 0
-        for info in archive.infolist():
-            total += info.file_size
-            if (info.file_size > RATIO_FLOOR and info.file_size / max(info.compress_size, 1) > MAX_RATIO) \
-                    or total > MAX_UNCOMPRESSED:
-                raise LedgerError(f"{path} 中的 {info.filename} 解压后过大，疑似压缩炸弹，拒绝读取。")
-        for info in archive.infolist():
-            if info.filename.endswith(".xml"):
-                _check_prolog(archive, info, path)

@@ -19,6 +19,7 @@ class SheetMarks:
     percent: set[tuple[int, int]] = field(default_factory=set)  # number cells formatted as %
     hidden_rows: set[int] = field(default_factory=set)
     hidden: bool = False  # the sheet itself is hidden
+    uncached: list[tuple[int, int]] = field(default_factory=list)  # formulas saved without their result
     checked: bool = True  # False for .xls/.ods: read without their XML, nothing of this is known
 
 

@@ -1,5 +1,6 @@
 """Opening a ledger workbook: refuse what is not a spreadsheet (LedgerError, exit 2), then
-hand out each sheet's raw rows (row 1 first), read once and cached."""
+hand out each sheet's raw rows (row 1 first), read once and cached. A zip (.xlsx, .xlsm, .ods)
+is opened once, as a `farmcli.ooxml.Package`, which every later look at its parts goes through."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
-from farmcli.read.formats import check_ods, open_calamine, sniff
+from farmcli.ooxml.package import Package, open_package
+from farmcli.read.formats import is_zip, open_calamine, sniff
 from farmcli.read.marks import SheetMarks
-from farmcli.read.safety import check_xlsx
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -30,7 +31,7 @@ class Workbook:
     kind: str = "xlsx"  # what the file is by content (read.formats.sniff): xlsx, xlsm, xls or ods
 
     xml: bool = True  # an .xlsx/.xlsm package: error values, formats and hidden rows can be read
-    _package: object = None
+    package: Package | None = None  # the ledger's zip, opened once (None for .xls)
     _marks: dict[str, SheetMarks] = field(default_factory=dict)
     _dense: dict[str, int] = field(default_factory=dict)  # cells a dense grid of each surveyed sheet would hold
 
@@ -58,22 +59,29 @@ class Workbook:
 
     def _survey(self, sheet: str) -> int:
         """Survey the sheet's XML once; returns the cells a dense grid of it would hold."""
-        import zipfile
-
         if sheet in self._dense:
             return self._dense[sheet]
 
         from farmcli.read import xlsx_xml
 
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                if self._package is None:
-                    self._package = xlsx_xml.read_package(archive)
-                marks, dense = xlsx_xml.survey(archive, self._package, sheet)
-        except Exception as exc:  # a part safety.py let through but that will not parse
+            marks, dense = xlsx_xml.survey(self.package, sheet)
+        except Exception as exc:  # a part the package's checks let through but that will not parse
             raise self._unreadable(sheet, exc) from exc
         self._marks[sheet], self._dense[sheet] = marks, dense
         return dense
+
+    def uncached_formulas(self) -> dict[str, list[tuple[int, int]]]:
+        """Sheet → (row, column) of each formula saved without its result (read as blank), over
+        every worksheet of the package, each surveyed once whether it is read or not."""
+        if not self.xml:
+            return {}
+        found = {}
+        for sheet in self.sheet_names:
+            self._survey(sheet)
+            if self._marks[sheet].uncached:
+                found[sheet] = self._marks[sheet].uncached
+        return found
 
     def _unreadable(self, sheet: str, exc: Exception) -> LedgerError:
         return LedgerError(f"文件 {self.path} 的工作表「{sheet}」无法读取（{type(exc).__name__}）。"
@@ -82,18 +90,18 @@ class Workbook:
     def _stream(self, sheet: str) -> list[list] | None:
         """The rows from the sheet's XML when a dense grid would be mostly air (a stray cell far
         from the data), else None: calamine reads it."""
-        import zipfile
-
         from farmcli.read import xlsx_xml
 
         if not self.xml:
             return None
         dense = self._survey(sheet)
-        part = self._package.parts.get(sheet, "")
-        if not xlsx_xml.too_sparse(dense, self._package.sizes.get(part, 0)):
+        part = self.package.part_of(sheet)
+        if not xlsx_xml.too_sparse(dense, self.package.sizes.get(part, 0)):
             return None
-        with zipfile.ZipFile(self.path) as archive:
-            return xlsx_xml.stream_rows(archive, self._package, sheet)
+        try:
+            return xlsx_xml.stream_rows(self.package, sheet)
+        except Exception as exc:
+            raise self._unreadable(sheet, exc) from exc
 
     def row_source(self, sheet: str, head: int) -> tuple[list[list], Iterator[list]]:
         """The sheet's first `head` rows, and an iterator over the rest, every row from column A,
@@ -171,17 +179,18 @@ def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
         raise LedgerError(f"台账文件 {path} 是空文件（0 字节）。请重新保存台账。")
     if size > MAX_FILE_BYTES:
         raise LedgerError(f"台账文件 {path} 大于 {MAX_FILE_BYTES // 2**20} MiB，拒绝读取。请拆分台账。")
-    kind = sniff(path)  # by content, not by name; refuses .et, encrypted and non-spreadsheet files
-    if kind in ("xlsx", "xlsm"):
-        check_xlsx(path)
-    elif kind == "ods":
-        check_ods(path)
+    # By content, not by name; refuses .et, encrypted and non-spreadsheet files. A zip is opened
+    # here, once, and checked (zip bomb, DTDs) before any parser sees its parts.
+    package = open_package(path) if is_zip(path) else None
+    kind = package.kind if package is not None else sniff(path)
     try:
         book = open_calamine(path, kind)
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:
+        if package is not None:
+            package.close()
         raise LedgerError(
             f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
         ) from exc
     return Workbook(path=path, sheet_names=names, _book=book, progress=progress, kind=kind,
-                    xml=kind in ("xlsx", "xlsm"))
+                    xml=kind in ("xlsx", "xlsm"), package=package)

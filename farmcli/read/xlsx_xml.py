@@ -1,8 +1,13 @@
 """What python-calamine does not give, read from the sheet's XML in .xlsx/.xlsm.
 
-- `survey`: one streaming pass over a sheet part (C-speed byte searches, chunk by chunk) for
-  error values (`t="e"`, which calamine reads as blank), hidden rows, cells in a percentage
-  format (an Excel cell showing 75% holds 0.75), and the sheet's real extent.
+- `survey`: one streaming pass over a sheet part for error values (`t="e"`, which calamine reads
+  as blank), formulas saved without their result, hidden rows, cells in a percentage format (an
+  Excel cell showing 75% holds 0.75), and the sheet's real extent. Cells are read by an XML
+  parser (expat), so a namespace prefix (`<x:c>`, as the .NET Open XML SDK writes), attributes in
+  any order or quoting, and character references are all understood. Only the pieces of the part
+  (whole rows, about 1 MiB each) that could hold such a cell are parsed: a piece with no quoted
+  `e`, no `f` element, no `hidden`, no percent style and no character reference cannot, and is
+  passed over at the speed of a byte search.
 - `stream_rows`: the sheet's rows read from its XML, holding only the used cells. calamine
   builds a dense grid from the sheet's corners, so one stray cell at XFD1048576 would make it
   allocate 17 billion cells; such a sheet is read here instead.
@@ -12,29 +17,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
 
+from farmcli.ooxml.package import Package
 from farmcli.read.marks import SheetMarks
-from farmcli.read.safety import _sheet_parts
 
 CHUNK = 1 << 20
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_HIDDEN_ROW = re.compile(rb'<row\b([^>]*?)\bhidden="(?:1|true)"([^>]*)>')
-_R_ATTR = re.compile(rb'\br="(\d+)"')
-_ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_P = rb"(?:[\w.-]+:)?"  # an element's namespace prefix, if it has one
+_ROW_START = re.compile(rb"<" + _P + rb"row[\s/>]")
+_ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
+_ROW_NUMBER = re.compile(rb"<" + _P + rb"row\s[^>]*?(?<=\s)r\s*=\s*[\"'](\d+)")
+_LAST_CELL = re.compile(rb"<" + _P + rb"c\s[^>]*?(?<=\s)r\s*=\s*[\"']([A-Z]{1,3})\d+")
+_FAR_CELL = re.compile(rb"<" + _P + rb"c\s[^>]*?(?<=\s)r\s*=\s*[\"']([A-Z]{3})\d")
+_DIMENSION = re.compile(rb"<" + _P + rb"dimension\s+ref\s*=\s*[\"'][A-Z]*\d*:?([A-Z]{1,3})(\d+)")
+_FORMULA = re.compile(rb"<" + _P + rb"f[\s/>]")
+_NAMESPACE = re.compile(rb"""\sxmlns(:[\w.-]+)?\s*=\s*("[^"]*"|'[^']*')""")
 _REF = re.compile(r"([A-Z]{1,3})(\d+)$")
-_FAR_CELL = re.compile(rb'<c r="([A-Z]{3})\d')
-_LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]*\d*:?([A-Z]{1,3})(\d+)"')
-_XF = re.compile(rb'<xf\b([^>]*)>')
-_NUMFMT_ID = re.compile(rb'\bnumFmtId="(\d+)"')
-_NUMFMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
-_HIDDEN_SHEET = re.compile(rb'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\bstate="(?:hidden|veryHidden)"')
-_PERCENT_IDS = {9, 10}
-_DATE_IDS = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
 DENSE_LIMIT = 2_000_000  # cells calamine may allocate without a second thought
+EPOCH_1900, EPOCH_1904 = dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1)
 
 
 def column_index(letters: bytes | str) -> int:
@@ -45,101 +45,185 @@ def column_index(letters: bytes | str) -> int:
     return n - 1
 
 
-@dataclass
-class Package:
-    """The parts of an .xlsx that say how to read its sheets."""
-
-    parts: dict[str, str]  # sheet name → part
-    hidden: set[str]
-    percent_styles: set[int]
-    date_styles: set[int]
-    sizes: dict[str, int] = field(default_factory=dict)  # part → inflated bytes
+def epoch(package: Package) -> dt.datetime:
+    """Day 0 of the workbook's serial dates: the 1904 system of workbooks made on a Mac, or 1900's."""
+    return EPOCH_1904 if package.date1904 else EPOCH_1900
 
 
-def read_package(archive: zipfile.ZipFile) -> Package:
-    from html import unescape
-
-    names = set(archive.namelist())
-    workbook = archive.read("xl/workbook.xml")
-    hidden = {unescape(m.group(1).decode()) for m in _HIDDEN_SHEET.finditer(workbook)}
-    percent, dates = set(), set()
-    if "xl/styles.xml" in names:
-        styles = archive.read("xl/styles.xml")
-        custom = {int(i): unescape(code.decode()) for i, code in _NUMFMT.findall(styles)}
-        start = styles.find(b"<cellXfs")
-        end = styles.find(b"</cellXfs>", start)
-        for index, attrs in enumerate(_XF.findall(styles[start:end] if start >= 0 else b"")):
-            found = _NUMFMT_ID.search(attrs)  # an <xf> without numFmtId is General (0): it still counts
-            fmt = int(found.group(1)) if found else 0
-            code = custom.get(fmt, "")
-            if fmt in _PERCENT_IDS or "%" in _bare(code):
-                percent.add(index)
-            elif fmt in _DATE_IDS or (code and re.search(r"[ymdhs]", _bare(code).lower())):
-                dates.add(index)
-    sizes = {i.filename: i.file_size for i in archive.infolist()}
-    return Package(_sheet_parts(archive), hidden, percent, dates, sizes)
-
-
-def _bare(code: str) -> str:
-    """A number format without its quoted text, [colours] and escaped characters."""
-    return re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
-
-
-def _complete_rows(archive: zipfile.ZipFile, part: str):
-    """The part's text in pieces that each end after a `</row>` (the last piece: the rest)."""
+def _pieces(package: Package, part: str):
+    """The part's text in pieces that each end after a row's end tag (the last piece: the rest)."""
     carry = b""
-    with archive.open(part) as fh:
+    with package.open(part) as fh:
         while chunk := fh.read(CHUNK):
             chunk = carry + chunk
-            cut = chunk.rfind(b"</row>")
+            cut = _last_row_end(chunk)
             if cut < 0:
                 carry = chunk
                 continue
-            carry = chunk[cut + 6:]
-            yield chunk[: cut + 6]
+            carry = chunk[cut:]
+            yield chunk[:cut]
     if carry:
         yield carry
 
 
-def survey(archive: zipfile.ZipFile, package: Package, sheet: str) -> tuple[SheetMarks, int]:
-    """The sheet's marks and the number of cells a dense grid of it would hold."""
-    part = package.parts.get(sheet, "")
+def _last_row_end(chunk: bytes) -> int:
+    """The offset just after the last row end tag in `chunk`, or -1."""
+    for start in (max(0, len(chunk) - 65536), 0):
+        last = None
+        for last in _ROW_END.finditer(chunk, start):
+            pass
+        if last is not None:
+            return last.end()
+    return -1
+
+
+@dataclass
+class _Cells:
+    """expat's handlers for the rows of a piece: the cells a survey looks for, located."""
+
+    marks: SheetMarks
+    percent_styles: set[int]
+    uncached: list[tuple[int, int]] = field(default_factory=list)
+    row: int = -1
+    col: int = -1
+    kind: str = "n"
+    formula: bool = False
+    value: list | None = None
+    in_value: bool = False
+
+    def start(self, name: str, attrs: dict) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            self.row, self.col = (int(r) - 1 if r else self.row + 1), -1  # `r` may be left out: the next row
+            if attrs.get("hidden", "").strip() in ("1", "true"):
+                self.marks.hidden_rows.add(self.row)
+        elif local == "c":
+            ref = _REF.match(attrs.get("r", "").strip())
+            if ref:
+                self.row, self.col = int(ref.group(2)) - 1, column_index(ref.group(1))
+            else:
+                self.col += 1  # no `r`: the next cell of the row
+            self.kind, self.formula, self.value = attrs.get("t", "n"), False, None
+            style = attrs.get("s")
+            if style and self.percent_styles and _int(style) in self.percent_styles:
+                self.marks.percent.add((self.row, self.col))
+        elif local == "f":
+            self.formula = True
+        elif local == "v":
+            self.value, self.in_value = [], True
+
+    def text(self, data: str) -> None:
+        if self.in_value:
+            self.value.append(data)
+
+    def end(self, name: str) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "v":
+            self.in_value = False
+        elif local == "c":
+            value = "".join(self.value) if self.value is not None else None
+            if self.kind == "e" and value is not None:
+                self.marks.errors[(self.row, self.col)] = value
+            if self.formula and not value:
+                self.uncached.append((self.row, self.col))
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return -1
+
+
+def _suspect(piece: bytes, percent: tuple[bytes, ...]) -> bool:
+    """Could this piece hold an error value, a formula, a hidden row or a percent cell? Byte
+    searches that never say no wrongly (a character reference could spell anything: it counts);
+    the parser then decides."""
+    return (b'"e"' in piece or b"'e'" in piece or b"hidden" in piece or b"&#" in piece
+            or (any(end in piece for end in _F_ENDS) and _FORMULA.search(piece) is not None)
+            or any(style in piece for style in percent))
+
+
+_F_ENDS = (b"f>", b"f/", b"f ", b"f\t", b"f\n", b"f\r")  # what follows an <f element's name
+
+
+def survey(package: Package, sheet: str) -> tuple[SheetMarks, int]:
+    """The sheet's marks (with `uncached`: formula cells saved without a value) and the number of
+    cells a dense grid of it would hold."""
+    part = package.part_of(sheet)
     marks = SheetMarks(hidden=sheet in package.hidden)
-    if part not in package.sizes:
+    if not package.has(part):
         return marks, 0
-    percent = None
-    if package.percent_styles:
-        ids = b"|".join(str(i).encode() for i in sorted(package.percent_styles))
-        percent = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + ids + rb')"')
-    last_row, last_col, dimension = 0, 0, None
-    for piece in _complete_rows(archive, part):
+    styles = package.styles.percent
+    percent = tuple(f"{i}{q}".encode() for i in sorted(styles) for q in "\"'")  # s="9": its value's end
+    cells = _Cells(marks, styles)
+    last_row, last_col, dimension, namespaces = 0, 0, None, b""
+    for piece in _pieces(package, part):
+        first = _ROW_START.search(piece)
         if dimension is None:
-            dim = _DIMENSION.search(piece)
+            head = piece[: first.start()] if first else piece
+            dim = _DIMENSION.search(head)
             dimension = bool(dim)
             if dim:
                 last_col = column_index(dim.group(1))
-        rows = list(_ROW_NUMBER.finditer(piece[piece.rfind(b"<row") :])) if b"<row" in piece else []
-        if rows:
-            last_row = max(last_row, int(rows[-1].group(1)))
-            tail = _LAST_CELL.findall(piece[piece.rfind(b"<row") :])
-            if tail:
-                last_col = max(last_col, column_index(tail[-1]))
+            namespaces = _declarations(head)
+        if first is None:
+            continue
+        tail = piece[_last_start(piece):]
+        number = _ROW_NUMBER.match(tail)
+        if number:
+            last_row = max(last_row, int(number.group(1)))
+            ends = _LAST_CELL.findall(tail)
+            if ends:
+                last_col = max(last_col, column_index(ends[-1]))
         if not dimension:  # without a <dimension>, look for cells beyond column ZZ
             for far in set(_FAR_CELL.findall(piece)):
                 last_col = max(last_col, column_index(far))
-        if b'hidden="' in piece:
-            for m in _HIDDEN_ROW.finditer(piece):
-                number = _R_ATTR.search(m.group(1) + m.group(2))
-                if number:
-                    marks.hidden_rows.add(int(number.group(1)) - 1)
-        if b't="e"' in piece:
-            for m in _ERROR_CELL.finditer(piece):
-                ref = _CELL_REF.search(m.group(1) + m.group(2))
-                if ref:
-                    marks.errors[(int(ref.group(2)) - 1, column_index(ref.group(1)))] = m.group(3).decode(errors="replace")
-        if percent is not None:
-            marks.percent.update((int(r) - 1, column_index(c)) for c, r in percent.findall(piece))
+        end = _last_row_end(piece)
+        parsed = end > first.start() and _suspect(piece, percent)
+        if parsed:
+            _parse_rows(cells, namespaces, piece[first.start():end])
+        if number:
+            cells.row = int(number.group(1)) - 1
+        elif not parsed:  # rows without `r`: count them
+            cells.row += len(_ROW_START.findall(piece, first.start()))
+        last_row = max(last_row, cells.row + 1)
+    marks.uncached = sorted(cells.uncached)
     return marks, last_row * (last_col + 1)
+
+
+def _parse_rows(cells: _Cells, namespaces: bytes, rows: bytes) -> None:
+    """Whole rows, parsed inside an element that declares the sheet's namespaces."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = cells.start, cells.end
+    parser.CharacterDataHandler = cells.text
+    parser.Parse(b"<farmcli-rows" + namespaces + b">", False)
+    parser.Parse(rows, False)
+    parser.Parse(b"</farmcli-rows>", True)
+
+
+def _last_start(piece: bytes) -> int:
+    """The offset of the last row start tag in `piece` (0 if none)."""
+    for start in (max(0, len(piece) - 65536), 0):
+        found = None
+        for found in _ROW_START.finditer(piece, start):
+            pass
+        if found is not None:
+            return found.start()
+    return 0
+
+
+def _declarations(head: bytes) -> bytes:
+    """The namespace declarations in force where the rows stand (on <worksheet>, <sheetData>):
+    a piece of rows is parsed inside an element that repeats them."""
+    found: dict[bytes, bytes] = {}
+    for prefix, value in _NAMESPACE.findall(head):
+        found[prefix] = value
+    return b"".join(b" xmlns" + p + b"=" + v for p, v in found.items())
 
 
 def too_sparse(dense_cells: int, part_bytes: int) -> bool:
@@ -147,7 +231,7 @@ def too_sparse(dense_cells: int, part_bytes: int) -> bool:
     return dense_cells > DENSE_LIMIT and dense_cells > part_bytes // 10
 
 
-def stream_rows(archive: zipfile.ZipFile, package: Package, sheet: str, columns: set[int] | None = None) -> list[list]:
+def stream_rows(package: Package, sheet: str, columns: set[int] | None = None) -> list[list]:
     """The sheet's rows (row 1 first) as calamine would give them, holding only used cells.
 
     Rows without a used cell share one empty list; trailing blank rows are dropped. With
@@ -155,27 +239,28 @@ def stream_rows(archive: zipfile.ZipFile, package: Package, sheet: str, columns:
     """
     from defusedxml.ElementTree import iterparse
 
-    strings = _shared_strings(archive) if "xl/sharedStrings.xml" in package.sizes else []
+    strings = _shared_strings(package)
     cells: dict[int, dict[int, object]] = {}
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     row, col = -1, -1
-    with archive.open(package.parts[sheet]) as fh:
+    styles, day0 = package.styles.dates, epoch(package)
+    with package.open(package.part_of(sheet)) as fh:
         for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
-            if el.tag == ns + "row":
+            local = el.tag.rsplit("}", 1)[-1]
+            if local == "row":
                 if event == "start":  # `r` may be left out: then it is the next row
                     row, col = (int(el.get("r")) - 1 if el.get("r") else row + 1), -1
                 else:
                     el.clear()
                 continue
-            if el.tag != ns + "c" or event == "start":
+            if local != "c" or event == "start":
                 continue
-            ref = _REF.match(el.get("r", ""))
+            ref = _REF.match(el.get("r", "").strip())
             col = column_index(ref.group(1)) if ref else col + 1  # no `r`: the next cell of the row
             if ref:
                 row = int(ref.group(2)) - 1
             if columns is not None and col not in columns:
                 continue
-            value = _value(el, ns, strings, package.date_styles)
+            value = _value(el, strings, styles, day0)
             if value is not None and not (type(value) is str and not value.strip()):
                 cells.setdefault(row, {})[col] = value
     empty: list = []
@@ -188,11 +273,20 @@ def stream_rows(archive: zipfile.ZipFile, package: Package, sheet: str, columns:
     return out
 
 
-def _value(el, ns: str, strings: list[str], date_styles: set[int]) -> object:
-    kind, v = el.get("t", "n"), el.find(ns + "v")
+def _child(el, local: str):
+    return next((c for c in el if c.tag.rsplit("}", 1)[-1] == local), None)
+
+
+def _texts(el) -> str:
+    return "".join(t.text or "" for t in el.iter() if t.tag.rsplit("}", 1)[-1] == "t")
+
+
+def _value(el, strings: list[str], date_styles: set[int], day0: dt.datetime) -> object:
+    kind, v = el.get("t", "n"), _child(el, "v")
     text = v.text if v is not None else None
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in el.iter(ns + "t"))
+        inline = _child(el, "is")
+        return _texts(inline) if inline is not None else ""
     if text is None:
         return None
     if kind == "s":
@@ -200,25 +294,30 @@ def _value(el, ns: str, strings: list[str], date_styles: set[int]) -> object:
     if kind in ("str", "e"):
         return text if kind == "str" else ""
     if kind == "b":
-        return text == "1"
+        return text.strip() in ("1", "true")
     if kind == "d":
-        return dt.datetime.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.strip())
     number = float(text)
-    if int(el.get("s", "0")) in date_styles and 0 < number < 2958466:
-        return dt.datetime(1899, 12, 30) + dt.timedelta(days=number)
+    if _int(el.get("s", "0")) in date_styles and 0 < number < 2958466:
+        return day0 + dt.timedelta(days=number)
     return number
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+def _shared_strings(package: Package) -> list[str]:
     from defusedxml.ElementTree import iterparse
 
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    part = next((r.target for r in package.rels(package.book) if r.kind() == "sharedStrings"), None)
+    from farmcli.ooxml.opc import resolve
+
+    part = resolve(package.book, part) if part else "xl/sharedStrings.xml"
+    if not package.has(part):
+        return []
     out = []
-    with archive.open("xl/sharedStrings.xml") as fh:
+    with package.open(part) as fh:
         for _event, el in iterparse(fh, events=("end",), forbid_dtd=True):
-            if el.tag == ns + "si":
+            if el.tag.rsplit("}", 1)[-1] == "si":
                 # <si><t> or rich runs <si><r><t>; phonetic runs (<rPh>) are not the text
-                runs = [el.find(ns + "t")] + [r.find(ns + "t") for r in el.findall(ns + "r")]
+                runs = [_child(el, "t")] + [_child(r, "t") for r in el if r.tag.rsplit("}", 1)[-1] == "r"]
                 out.append("".join(t.text or "" for t in runs if t is not None))
                 el.clear()
     return out

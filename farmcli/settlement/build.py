@@ -14,6 +14,7 @@ from pathlib import Path
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, LedgerError, error, info, warning
 from farmcli.model.table import check_totals
+from farmcli.ooxml.package import Package
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
 from farmcli.model.names import name_key
@@ -33,7 +34,7 @@ class Settlement:
     policy: PolicyData
     year: int
     ledger: Path
-    book: Workbook
+    package: Package | None  # the ledger's zip package, opened once by the reader (None for .xls)
     tables: list[ResultTable]
     totals: list[Total]
     findings: list[Finding]
@@ -41,6 +42,8 @@ class Settlement:
     meta: dict[str, str] = field(default_factory=dict)
     as_of: dt.date | None = None
     changes: object = None  # the changes since the last run, on the copy the writer renders (never set on this one)
+    sheet_names: list[str] = field(default_factory=list)  # the ledger's worksheets, in workbook order
+    kind: str = "xlsx"  # what the ledger is by content: xlsx, xlsm, xls or ods (read.formats)
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
@@ -113,7 +116,7 @@ def settle_ledger(
 ) -> Settlement:
     book = open_workbook(path, progress)
     settings, findings = read_settings(book)
-    findings += _formula_findings(path) + _format_findings(book)
+    findings += _formula_findings(book) + _format_findings(book)
     policy_id = choose_policy(policy, settings, path)
     data = load_policy_data(policy_id)
     year = choose_year(year, settings, data, findings)
@@ -151,7 +154,8 @@ def settle_ledger(
     totals += perf_totals
     params = {**params, **perf_params}
     meta = {k: str(settings[k][0]) for k in META_KEYS if k in settings and settings[k][0] is not None}
-    return Settlement(data, year, path, book, tables, totals, findings, params, meta, as_of)
+    return Settlement(data, year, path, book.package, tables, totals, findings, params, meta, as_of,
+                      sheet_names=list(book.sheet_names), kind=book.kind)
 
 
 def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
@@ -172,19 +176,17 @@ def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding
     return out
 
 
-def _formula_findings(path: Path) -> list[Finding]:
-    """Formulas saved without their results read as blank: say so, cell by cell, never silently."""
-    from farmcli.model.findings import error
-    from farmcli.read.formats import sniff
-    from farmcli.read.safety import uncached_formulas
+def _formula_findings(book: Workbook) -> list[Finding]:
+    """Formulas saved without their results read as blank: say so, cell by cell, never silently.
+    (.xls and .ods are read as values: there is no formula XML to look at.)"""
+    from farmcli.model.cells import column_letter
 
-    if sniff(path) not in ("xlsx", "xlsm"):
-        return []  # .xls and .ods are read as values: there is no formula XML to look at
     out = []
-    for sheet, cells in uncached_formulas(path).items():
-        shown = "、".join(cells[:10]) + (f" 等共 {len(cells)} 格" if len(cells) > 10 else "")
+    for sheet, cells in book.uncached_formulas().items():
+        refs = [f"{column_letter(c)}{r + 1}" for r, c in cells]
+        shown = "、".join(refs[:10]) + (f" 等共 {len(refs)} 格" if len(refs) > 10 else "")
         out.append(error("FORMULA_NO_VALUE", f"「{sheet}」表中有公式没有保存计算结果（{shown}），farmcli 只能读到空白。"
-                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", f"{sheet}!{cells[0]}"))
+                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", f"{sheet}!{refs[0]}"))
     return out
 
 

@@ -1,0 +1,73 @@
+"""One package reader (farmcli/ooxml): the ledger's zip is opened once per run, by it alone, and
+the Settlement holds that package, not the calamine handle."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from farmcli.model.findings import LedgerError
+from farmcli.ooxml.package import Package, open_package
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "sample_data").glob("*.xlsx"))
+
+
+def _count_opens(monkeypatch, ledger: Path) -> list[str]:
+    opened = []
+    real = zipfile.ZipFile.__init__
+
+    def spy(self, file, *args, **kwargs):
+        if isinstance(file, (str, Path)) and Path(file).resolve() == ledger.resolve():
+            opened.append(str(file))
+        return real(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", spy)
+    return opened
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_a_settle_with_all_its_outputs_opens_the_ledger_zip_once(tmp_path, monkeypatch, sample):
+    from farmcli.cli import app
+
+    opened = _count_opens(monkeypatch, sample)
+    year = sample.stem.rsplit("-", 1)[1]
+    with pytest.raises(SystemExit) as done:
+        app(["settle", year, str(sample), "--out", str(tmp_path), "--quiet"])
+    assert done.value.code in (0, 1)
+    assert len(list(tmp_path.glob("*.xlsx"))) == 1  # the filled workbook was written from that one package
+    assert len(opened) == 1, opened
+
+
+def test_the_settlement_holds_the_package_not_the_calamine_handle():
+    from farmcli.settlement.build import settle_ledger
+
+    s = settle_ledger(ROOT / "sample_data" / "taojiang-2022.xlsx", 2022)
+    assert isinstance(s.package, Package) and s.package.path == s.ledger
+    assert s.sheet_names == [n for n in s.package.sheet_names if n in s.sheet_names] and s.kind == "xlsx"
+    assert not any("calamine" in type(v).__module__.lower() for v in vars(s).values())
+
+
+def test_sheets_map_to_their_parts_through_the_relationships(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "乡镇 & 村"
+    wb.create_sheet("图斑").sheet_state = "hidden"
+    wb.save(tmp_path / "l.xlsx")
+    with open_package(tmp_path / "l.xlsx") as package:
+        assert package.sheet_names == ["乡镇 & 村", "图斑"]
+        assert [package.part_of(n) for n in package.sheet_names] == ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]
+        assert package.hidden == {"图斑"} and package.kind == "xlsx" and not package.date1904
+
+
+def test_a_zip_bomb_is_refused_before_any_parser_sees_it(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("[Content_Types].xml", "<Types/>")
+        out.writestr("xl/workbook.xml", "<workbook/>")
+        out.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (60 * 1024**2) + b"</a>")
+    with pytest.raises(LedgerError, match="压缩炸弹"):
+        open_package(path)
