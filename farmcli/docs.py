@@ -38,7 +38,7 @@ def synopses() -> str:
 
 
 def parameter_table(policy_id: str) -> str:
-    from farmcli.model.params import describe_range, load_param_file
+    from farmcli.model.params import describe_range, load_param_file, no_default_label
     from farmcli.outputs.values import param_kind, show
     from farmcli.policies import all_policy_data
 
@@ -49,7 +49,7 @@ def parameter_table(policy_id: str) -> str:
         if p.value is not None:
             value = show(p.value, param_kind(p.type))
         else:
-            value = "无（设置后才适用）" if p.optional else "**必填，无默认值**"
+            value = no_default_label(p) if p.optional else f"**{no_default_label(p)}**"
         valid = describe_range(p) if p.low is not None or p.high is not None else ""
         rows.append(f"| {p.name} | {value} | {p.unit} | {valid} | {p.start or '…'} 至 {p.end or '…'} | {p.citation} |")
     return "\n".join(rows) + "\n"

@@ -53,13 +53,24 @@ def test_unknown_or_malformed_values_stop_the_run(ledger, overrides, settings, m
 
 
 def test_year_outside_the_period_in_force_stops_and_says_how_to_fix(ledger):
-    # SPEC §1 Year: the message says the policy is not in force, rather than ask for a parameter.
-    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=TOWNS)
+    # Issue 27 §3: the message states the term once, names the parameters still missing and both
+    # ways to give them (设置 and --set), and the year the document covers.
+    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"], ["补助标准", 2000]], 乡镇=TOWNS)
     with pytest.raises(LedgerError) as exc:
         settle_ledger(path, 2023)
     text = str(exc.value)
-    assert "2023" in text and "2022-01-01 至 2022-12-31" in text and "本政策施行期至 2022-12-31" in text
-    assert "--set" not in text and "farmcli settle 2022" in text
+    assert "2023" in text and text.count("2022-01-01 至 2022-12-31") == 1 and "2022-12-31" in text
+    missing = text.split("还缺：")[1].split("。")[0].split("、")
+    assert missing == ["验收截止日期", "首笔拨付进度", "首笔拨付比例"]  # 补助标准 is given in 设置
+    assert "「设置」" in text and "--set" in text and "farmcli settle 2022" in text
+
+
+def test_year_outside_the_term_settles_on_explicit_parameters_with_a_warning(ledger):
+    path = ledger(设置=[["项目", "值"], ["政策", "taojiang"], ["补助标准", 2100]], 乡镇=TOWNS)
+    s = settle_ledger(path, 2023, overrides={"验收截止日期": "2023-11-30", "首笔拨付进度": "60%", "首笔拨付比例": "30%"})
+    (warned,) = [f for f in s.findings if f.code == "OUTSIDE_TERM"]
+    assert warned.severity == "warning" and warned.citation == load_policy_data("taojiang").term_citation != ""
+    assert "2022-01-01 至 2022-12-31" in warned.message and s.params["补助标准"].value == 2100
 
 
 def test_unknown_setting_is_a_warning_not_a_stop(ledger):

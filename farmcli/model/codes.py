@@ -87,10 +87,12 @@ CODES: dict[str, tuple[str, str]] = {
     "FLAG_PENDING": (E, "a county or township condition (第五条/第六条) is unreadable: the township is 待定 and may still take a place"),
     "QUOTA_PENDING": (E, "a city's 名额 or 激励金额 is blank or unreadable: its ranking or amounts stay pending"),
     "PLAN_NOT_SUBMITTED": (W, "使用方案 not yet submitted (第八条)"),
+    "OUTSIDE_TERM": (W, "a year outside the policy document's term, settled on parameters the clerk gave explicitly (设置 or --set); cites the term's article"),
     # jiangsu-fund
     "OVERSPENT": (W, "实际支出 exceeds 已下达资金"),
     "LATE_CANCELLATION": (E, "a cancellation requested less than 6 months before 计划完成日期"),
-    "INVALID_EXTENSION": (E, "an extension that breaks 第二十六条 (late, too long, or not the only one)"),
+    "INVALID_EXTENSION": (E, "an extension that breaks 第二十六条 (late, too long, or not the only one); months counted as 民法典 第二百零一条至第二百零三条 count them"),
+    "NOT_YET_ACCEPTED": (I, "a 验收结果 dated after the as-of date: the project is not yet accepted on that date"),
     # 绩效评分
     "PERF_NO_SHEET": (I, "no 绩效 sheet: no scoring table"),
     "PERF_NOT_FILLED": (I, "the 绩效 sheet has no claimed score yet"),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from importlib import resources
 
 from farmcli.model import cells
-from farmcli.model.findings import LedgerError
+from farmcli.model.findings import Finding, LedgerError, warning
 
 
 @dataclass(frozen=True)
@@ -183,21 +183,58 @@ def _parse_share(value: object) -> cells.Parsed:
     return number, None
 
 
-def check_in_force(data: PolicyData, year: int) -> None:
-    """A year outside the policy's term: say so, rather than ask for a parameter (SPEC §1 Year).
-    A policy that settles after its term (jinning 八) is let through after the end."""
-    before = data.start is not None and dt.date(year, 12, 31) < data.start
-    after = data.end is not None and dt.date(year, 1, 1) > data.end and not data.settle_after_term
-    if not (before or after):
-        return
+def term_text(data: PolicyData, side: str = "") -> str:
+    """The policy's term, stated once: "本政策施行期为 2022-01-01 至 2022-12-31（桃江… 三(一)）", or
+    before it begins "本政策自 2023 年起施行（2023-01-01 起；…）"."""
     term = (data.start.isoformat() if data.start else "…") + (f" 至 {data.end.isoformat()}" if data.end else " 起")
-    cited = f"；{data.term_citation}" if data.term_citation else ""
-    when = f"本政策自 {data.start.year} 年起施行" if before else f"本政策施行期至 {data.end.isoformat()}"
-    suggest = data.start.year if before else data.end.year
-    raise LedgerError(
-        f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：{when}（施行期 {term}{cited}），"
-        f"{year} 年度不在施行期内，无可结算。请检查命令行中的年度（如 farmcli settle {suggest} …）。"
-    )
+    if side == "before" and data.start is not None:
+        return f"本政策自 {data.start.year} 年起施行（{term}" + (f"；{data.term_citation}）" if data.term_citation else "）")
+    return f"本政策施行期为 {term}" + (f"（{data.term_citation}）" if data.term_citation else "")
+
+
+def outside_term(data: PolicyData, year: int) -> str:
+    """"before" or "after" when `year` lies outside the policy's term; "" inside it. A policy that
+    settles after its term (jinning 八) is inside it after the end."""
+    if data.start is not None and dt.date(year, 12, 31) < data.start:
+        return "before"
+    if data.end is not None and dt.date(year, 1, 1) > data.end and not data.settle_after_term:
+        return "after"
+    return ""
+
+
+def required_names(data: PolicyData) -> list[str]:
+    """The parameters a settlement needs a value of (the optional ones apply only when set)."""
+    return [n for n in data.names if not all(p.optional for p in data.parameters if p.name == n)]
+
+
+def no_default_label(p: ParamDef) -> str:
+    """What `farmcli policies` and the README say of a parameter without a default value."""
+    return "无（设置后才适用）" if p.optional else "必填，无默认值"
+
+
+def check_in_force(data: PolicyData, year: int, given: set[str] = frozenset()) -> list[Finding]:
+    """A year outside the policy's term settles only on the clerk's own parameters (issue 27 §3):
+    every parameter the policy uses given in 设置 or by --set, and a warning that the document's
+    term does not cover the year. Without them: a LedgerError naming the ones still missing."""
+    side = outside_term(data, year)
+    if not side:
+        return []
+    when = "尚未开始" if side == "before" else "已结束"
+    missing = [n for n in required_names(data) if n not in given]
+    if missing:
+        example = missing[0]
+        suggest = data.start.year if side == "before" else data.end.year
+        raise LedgerError(
+            f"政策 {data.id}（{data.title}）在 {year} 年度没有生效的值：{term_text(data, side)}，{year} 年度不在施行期内。"
+            f"如确需按本政策结算 {year} 年度，须明确给出它用到的每个参数，"
+            f"还缺：{'、'.join(missing)}。请在台账的「设置」表中逐个加一行（项目 = 参数名，值 = 该年度的数值），"
+            f"或在命令行加 --set 参数名=值（如 --set {example}=…）。"
+            f"如年度写错了，请改正命令行中的年度（如 farmcli settle {suggest} …）。"
+        )
+    return [warning(
+        "OUTSIDE_TERM", f"{year} 年度不在政策 {data.id}（{data.title}）的施行期内（{term_text(data, side)}，{year} 年度时施行期{when}）："
+        f"本次结算的数字完全依据台账「设置」表或命令行 --set 给出的参数，而非文件规定的数值。请确认这些参数有 {year} 年度的依据。",
+        citation=data.term_citation)]
 
 
 def resolve(
@@ -238,7 +275,8 @@ def resolve(
                 f"参数「{name}」的值“{raw}”无法识别（{where}）：{problem or '为空'}。"
                 f"单位是 {base.unit or '无'}，例如 {_example(base)}。"
             )
-        out_of_range = range_problem(base, value)
+        # A date's range is the document's term; a year outside the term takes the clerk's dates.
+        out_of_range = None if base.type == "date" and outside_term(data, year) else range_problem(base, value)
         if out_of_range:
             raise LedgerError(
                 f"参数「{name}」的值“{raw}”超出有效范围（{where}）：{out_of_range}（单位 {base.unit or '无'}）。"

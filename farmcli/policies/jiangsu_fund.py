@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from farmcli.model.findings import Finding, error, warning
+from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, sum_or_pending
 from farmcli.model.result import COUNT, DATE, KEY, MONEY, RECOVER, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
@@ -28,6 +28,7 @@ SHEETS = (
         Column("延期次数", "number", help="空白且有延期申请日期时按 1 次"),
         Column("撤销申请日期", "date"), Column("不可抗力", "bool", help="因自然灾害等不可抗力无法继续实施，申请清算"),
         Column("验收结果", choices=RESULTS, help="未验收 / 合格 / 不合格 / 整改后合格 / 整改后不合格"),
+        Column("验收日期", "date", help="验收结果的日期；结算基准日在此之前按尚未验收处理。空白 = 结果已生效"),
     )),
 )
 # The units the collection cycle gathers ledgers from.
@@ -37,9 +38,28 @@ COLUMNS = [Col("项目编号", role=KEY), Col("项目名称"), Col("状态", rol
 CHARTS = (ChartSpec("各状态项目资金（元）", "项目结算", "状态", ("应收回(元)", "地方统筹(元)"), stacked=True, grouped=True),)
 
 
+# How a period of months is counted (第二十六条's "3个月前", "6个月前"): forward from the request,
+# ending on the same day of the month, or on the month's last day where it has none.
+MONTHS_LAW = "民法典 第二百零一条至第二百零三条"
+
+
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day `months` calendar months earlier, clipped to the month's end (2024-08-31 - 6 → 2024-02-29)."""
     return add_months(day, -months)
+
+
+def in_time(asked: dt.date, months: int, plan: dt.date) -> bool:
+    """Asked at least `months` months before `plan`: the months counted from the request end by `plan`
+    (2024-08-31 + 3 months = 2024-11-30, so a request on 08-31 for 11-30 is in time)."""
+    return add_months(asked, months) <= plan
+
+
+def latest_request(plan: dt.date, months: int) -> dt.date:
+    """The last day a request is in time for `plan` (never earlier than the same day `months` before)."""
+    day = months_before(plan, months)
+    while in_time(day + dt.timedelta(days=1), months, plan):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -96,13 +116,13 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
             findings.append(error("MISSING_VALUE", f"项目 {pid} 申请撤销，但缺少计划完成日期，无法判断是否按时申请。",
                                   projects.cell("计划完成日期", i), f"{CITE} 第二十六条"))
         else:
-            latest = months_before(plan, p["撤销提前月数"])
-            if cancel <= latest:
+            latest = latest_request(plan, p["撤销提前月数"])
+            if in_time(cancel, p["撤销提前月数"], plan):
                 return done("撤销", f"{cancel} 申请撤销，不晚于 {latest}（计划完成前 {p['撤销提前月数']} 个月），全额退回已下达资金",
                             "第二十六条", recover=allocated)
             findings.append(error("LATE_CANCELLATION", f"项目 {pid} 于 {cancel} 申请撤销，晚于计划完成日期 {plan} 前 "
                                   f"{p['撤销提前月数']} 个月（最迟 {latest}），撤销申请无效，按其他规定判断。",
-                                  projects.cell("撤销申请日期", i), f"{CITE} 第二十六条"))
+                                  projects.cell("撤销申请日期", i), f"{CITE} 第二十六条；{MONTHS_LAW}"))
     if row.get("不可抗力"):
         if spent is None:
             return _no_spending(projects, i, pid, "清算", "第二十七条", findings, done)
@@ -115,6 +135,11 @@ def _settle_project(projects, i, row, p, as_of, findings) -> dict:
     if verdict is not None and verdict not in RESULTS:
         findings.append(error("CELL_INVALID", f"项目 {pid} 的验收结果“{verdict}”须为 {'/'.join(RESULTS)} 之一，按未验收处理。",
                               projects.cell("验收结果", i)))
+        verdict = None
+    accepted_on = row.get("验收日期")
+    if verdict not in (None, "未验收") and accepted_on is not None and as_of < accepted_on:
+        findings.append(info("NOT_YET_ACCEPTED", f"项目 {pid} 的验收结果“{verdict}”日期为 {accepted_on}，晚于结算基准日 {as_of}："
+                             "按基准日尚未验收处理。", projects.cell("验收日期", i), f"{CITE} 第二十八条"))
         verdict = None
     if verdict == "整改后不合格":
         return done("整改后不合格", "整改后验收仍不合格，全额收回已下达资金", "第三十条", recover=allocated)
@@ -164,9 +189,9 @@ def _deadline(projects, i, row, plan, p, findings) -> tuple[dt.date, str]:
     if asked is None:
         return plan, ""
     times = int(row.get("延期次数")) if row.get("延期次数") is not None else 1
-    latest = months_before(plan, p["延期提前月数"])
+    latest = latest_request(plan, p["延期提前月数"])
     problems = []
-    if asked > latest:
+    if not in_time(asked, p["延期提前月数"], plan):
         problems.append(f"申请日期 {asked} 晚于计划完成前 {p['延期提前月数']} 个月（最迟 {latest}）")
     if months is None or months <= 0 or months != int(months):
         problems.append("延期月数未填或不是正整数")
@@ -176,6 +201,6 @@ def _deadline(projects, i, row, plan, p, findings) -> tuple[dt.date, str]:
         problems.append(f"已是第 {times} 次延期，只能延期 {p['延期次数上限']} 次")
     if problems:
         findings.append(error("INVALID_EXTENSION", f"项目 {row['项目编号']} 的延期申请无效：{'；'.join(problems)}。按原计划完成日期 {plan} 判断。",
-                              projects.cell("延期申请日期", i), f"{CITE} 第二十六条"))
+                              projects.cell("延期申请日期", i), f"{CITE} 第二十六条；{MONTHS_LAW}"))
         return plan, "，延期申请无效"
     return add_months(plan, int(months)), f"，已延期 {int(months)} 个月"

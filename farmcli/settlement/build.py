@@ -122,7 +122,8 @@ def settle_ledger(
     year = choose_year(year, settings, data, findings)
     if not 1990 <= year <= 2100:
         raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
-    check_in_force(data, year)
+    given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
+    findings.extend(check_in_force(data, year, given))
     module = policy_module(policy_id)
     findings.extend(_check_settings(settings, data, year))
 
