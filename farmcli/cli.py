@@ -256,7 +256,7 @@ def _print_policies(data, json_: bool) -> None:
     for d in data:
         console.print(f"{d.id}  {d.title}\n  {d.document}", markup=False)
         for p in d.parameters:
-            value = f"（{no_default_label(p)}）" if p.value is None else show(p.value, param_kind(p.type))
+            value = no_default_label(p) if p.value is None else show(p.value, param_kind(p.type))
             unit = "" if p.type == "rate" else f" {p.unit}"
             valid = f"  有效范围 {describe_range(p)}" if p.low is not None or p.high is not None else ""
             console.print(f"    {p.name} = {value}{unit}{valid}  适用期 {p.start or '…'} 至 {p.end or '…'}  "

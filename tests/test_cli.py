@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from package_check import check_package
-from conftest import SAMPLE, TOWN_HEADER, digest, run_cli
+from conftest import ROOT, SAMPLE, TOWN_HEADER, digest, run_cli
 
 SETTINGS = [["项目", "值"], ["政策", "taojiang"]]
 
@@ -205,9 +205,13 @@ def test_policies_lists_parameters(tmp_path):
     result = run_cli("policies", "--json")
     doc = json.loads(result.stdout)
     taojiang = next(p for p in doc if p["id"] == "taojiang")
-    assert {p["name"] for p in taojiang["parameters"]} == {"补助标准", "验收截止日期", "首笔拨付进度", "首笔拨付比例"}
+    assert {p["name"] for p in taojiang["parameters"]} == {"补助标准", "验收截止日期", "首笔拨付进度", "首笔拨付比例",
+                                                          "组织实施截止日期", "验收确认截止日期"}  # 三(一)1, 2 (issue 27)
     human = run_cli("policies")
     assert "补助标准 = 2,000.00 元/亩" in human.stdout and "首笔拨付比例 = 30.00%" in human.stdout
+    # farmcli policies and the README agree on what is required (issue 27 §3): jinning's 启动资金计提比例 is optional.
+    assert "启动资金计提比例 = 无（设置后才适用）" in human.stdout
+    assert "| 启动资金计提比例 | 无（设置后才适用） |" in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_version_and_help_do_not_import_pandas():
