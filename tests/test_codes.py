@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 from farmcli.model.codes import CODES, markdown
-from farmcli.model.findings import error, where
+from farmcli.model.findings import Where, error, where
 
 ROOT = Path(__file__).resolve().parent.parent
 RAISERS = {"error": "error", "warning": "warning", "info": "info", "unique_records": "error"}
@@ -61,4 +61,10 @@ def test_findings_carry_sheet_row_and_column():
     cmdline = error("MISSING_VALUE", "…", "--set 补助标准")
     assert (cmdline.sheet, cmdline.row, cmdline.location) == (None, None, "--set 补助标准")
     assert where("资金!AB3").column == "AB"
-    assert list(cell.as_dict()) == ["severity", "code", "message", "location", "sheet", "row", "column", "citation"]
+    assert list(cell.as_dict()) == ["severity", "code", "message", "location", "sheet", "row", "column", "citation",
+                                    "file"]
+    assert cell.as_dict()["file"] is None
+    # A folder settled as one (SPEC §8): the file is a field and leads the location.
+    inside = cell.in_file("修山镇.xlsx")
+    assert (inside.file, inside.location, inside.as_dict()["file"]) == ("修山镇.xlsx", "修山镇.xlsx!乡镇!G12", "修山镇.xlsx")
+    assert str(Where("图斑", 7, "C", file="a.xlsx")) == "a.xlsx!图斑!C7"

@@ -27,13 +27,16 @@ class Where:
     row: int | None = None
     column: str | None = None
     label: str = ""
+    file: str | None = None  # the workbook, when a folder of them is settled as one (SPEC §8)
 
     def __str__(self) -> str:
         if self.sheet and self.row and self.column:
-            return f"{self.sheet}!{self.column}{self.row}"
-        if self.sheet and self.row:
-            return f"{self.sheet} 第{self.row}行"
-        return self.sheet or self.label
+            place = f"{self.sheet}!{self.column}{self.row}"
+        elif self.sheet and self.row:
+            place = f"{self.sheet} 第{self.row}行"
+        else:
+            place = self.sheet or self.label
+        return f"{self.file}!{place}" if self.file and place else (self.file or place)
 
 
 _CELL = re.compile(r"^(?P<sheet>.+)!(?P<column>[A-Z]{1,3})(?P<row>\d+)$")
@@ -67,15 +70,25 @@ class Finding:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None  # the column's letter
+    file: str | None = None  # the workbook it is in, when a folder is settled (SPEC §8)
 
     def as_dict(self) -> dict:
         return {"severity": self.severity, "code": self.code, "message": self.message, "location": self.location,
-                "sheet": self.sheet, "row": self.row, "column": self.column, "citation": self.citation}
+                "sheet": self.sheet, "row": self.row, "column": self.column, "citation": self.citation,
+                "file": self.file}
+
+    def in_file(self, name: str) -> Finding:
+        """This finding located in workbook `name` (`修山镇.xlsx!图斑!C7`), when it has no file yet."""
+        if self.file is not None:
+            return self
+        from dataclasses import replace
+
+        return replace(self, file=name, location=f"{name}!{self.location}" if self.location else name)
 
 
 def make(severity: str, code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:
     at = where(location)
-    return Finding(severity, code, message, str(at), citation, at.sheet, at.row, at.column)
+    return Finding(severity, code, message, str(at), citation, at.sheet, at.row, at.column, at.file)
 
 
 def error(code: str, message: str, location: Where | str = "", citation: str = "") -> Finding:

@@ -30,6 +30,9 @@ class Table:
     # column → row indices. Their value is None, and a rule that needs one stays pending
     # rather than using the blank's default (SPEC §1, cells that cannot be trusted).
     untrusted: dict[str, set[int]] = field(default_factory=dict)
+    # A folder settled as one (SPEC §8): where each run of rows came from — (first row index, file,
+    # the sheet's name there, its column letters there), in row order. Empty for one ledger.
+    parts: list[tuple[int, str, str, dict[str, str]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -38,12 +41,25 @@ class Table:
         return column in self.letters
 
     def cell(self, column: str, i: int) -> Where:
-        """`乡镇!C7` — the cell of row i in `column` (the row alone if the column is absent)."""
+        """`乡镇!C7` — the cell of row i in `column` (the row alone if the column is absent);
+        `修山镇.xlsx!图斑!C7` in a folder's combined table."""
+        if self.parts:
+            _, file, sheet, letters = self.part(i)
+            return Where(sheet, self.lines[i], letters.get(column), file=file)
         return Where(self.sheet, self.lines[i], self.letters.get(column))
 
     def where(self, i: int) -> Where:
         """`乡镇 第7行` — row i as a whole."""
+        if self.parts:
+            _, file, sheet, _ = self.part(i)
+            return Where(sheet, self.lines[i], file=file)
         return Where(self.sheet, self.lines[i])
+
+    def part(self, i: int) -> tuple[int, str, str, dict[str, str]]:
+        """The run of rows (from one file) that row i of a combined table belongs to."""
+        from bisect import bisect_right
+
+        return self.parts[bisect_right([p[0] for p in self.parts], i) - 1]
 
     def trusted(self, column: str, i: int) -> bool:
         """False when the reader flagged this cell: what depends on it must stay pending."""

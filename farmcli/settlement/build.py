@@ -13,7 +13,7 @@ from pathlib import Path
 
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, LedgerError, error, info, warning
-from farmcli.model.table import check_totals
+from farmcli.model.table import Table, check_totals
 from farmcli.ooxml.package import Package
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
@@ -43,7 +43,9 @@ class Settlement:
     as_of: dt.date | None = None
     changes: object = None  # the changes since the last run, on the copy the writer renders (never set on this one)
     sheet_names: list[str] = field(default_factory=list)  # the ledger's worksheets, in workbook order
-    kind: str = "xlsx"  # what the ledger is by content: xlsx, xlsm, xls or ods (read.formats)
+    kind: str = "xlsx"  # what the ledger is by content: xlsx, xlsm, xls or ods (read.formats); "folder" (SPEC §8)
+    submissions: tuple = ()  # a folder settled as one (SPEC §8): one `Submission` per workbook read
+    combined: object = None  # a folder's combined sheets, as the writer copies them (settlement.folder.FolderBook)
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
@@ -118,15 +120,7 @@ def settle_ledger(
     settings, findings = read_settings(book)
     findings += _formula_findings(book) + _format_findings(book)
     policy_id = choose_policy(policy, settings, path)
-    data = load_policy_data(policy_id)
-    year = choose_year(year, settings, data, findings)
-    if not 1990 <= year <= 2100:
-        raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
-    given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
-    findings.extend(check_in_force(data, year, given))
-    module = policy_module(policy_id)
-    findings.extend(_check_settings(settings, data, year))
-
+    data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
     tables = {}
     for spec in module.SHEETS:
         table, found = read_table(book, spec)
@@ -136,27 +130,69 @@ def settle_ledger(
         tables[spec.name] = table
     aliases, found = read_aliases(book)
     findings.extend(found)
+    scored = {spec.name: read_table(book, spec) for spec in scoring.SHEETS}
+    return settle_tables(Ledger(path, book, settings, tables, aliases, scored, findings), data, module, year,
+                         overrides, as_of, framework)
 
+
+@dataclass
+class Ledger:
+    """What settling reads from a ledger (one workbook, or a folder's combined): its 设置, tables
+    (None where absent), 别名, the scoring sheets as read, and the findings so far."""
+
+    path: Path
+    book: object
+    settings: dict[str, tuple[object, str]]
+    tables: dict[str, Table | None]
+    aliases: dict[str, tuple[str, str]]
+    scored: dict[str, tuple[Table | None, list[Finding]]]
+    findings: list[Finding]
+
+
+def policy_and_year(policy_id: str, year: int | None, settings: dict, findings: list[Finding],
+                    overrides: dict[str, str] | None = None):
+    """The policy's data and module, and the year to settle (checked against the policy's term)."""
+    data = load_policy_data(policy_id)
+    year = choose_year(year, settings, data, findings)
+    if not 1990 <= year <= 2100:
+        raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
+    given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
+    findings.extend(check_in_force(data, year, given))
+    module = policy_module(policy_id)
+    findings.extend(_check_settings(settings, data, year))
+    return data, module, year
+
+
+def settle_tables(ledger: Ledger, data: PolicyData, module, year: int, overrides: dict[str, str] | None,
+                  as_of: dt.date | None, framework: Path | None, adjust=None, submissions: tuple = ()) -> Settlement:
+    """Apply the policy and the scoring table to what was read. `adjust(outcome)` may mark figures
+    pending before the totals are taken (a folder's units that did not report, SPEC §8)."""
+    settings, findings = ledger.settings, ledger.findings
     overrides = overrides or {}
     check_overrides(overrides, [data, scoring.scoring_parameters()], tuple(scoring.SETTING_INPUTS))
     params = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides)
-    inputs = Inputs(tables=tables, params={k: p.value for k, p in params.items()},
-                    citations={k: p.citation for k, p in params.items()}, year=year, aliases=aliases, as_of=as_of)
+    inputs = Inputs(tables=ledger.tables, params={k: p.value for k, p in params.items()},
+                    citations={k: p.citation for k, p in params.items()}, year=year, aliases=ledger.aliases,
+                    as_of=as_of)
     outcome = module.settle(inputs)
+    if adjust is not None:
+        outcome = adjust(outcome)
     findings.extend(outcome.findings)
     tables, totals = list(outcome.tables), list(outcome.totals)
     # The scoring table's scalars may come from --set too, which wins over 设置 (SPEC §1 设置).
     scalars = {**settings, **{k: (v, f"命令行 --set {k}") for k, v in overrides.items() if k in scoring.SETTING_INPUTS}}
     perf_tables, perf_totals, found, perf_params = scoring.evaluate(
-        {spec.name: read_table(book, spec) for spec in scoring.SHEETS}, scalars,
+        ledger.scored, scalars,
         getattr(module, "PERFORMANCE_INPUTS", {}), totals, year, overrides, read_framework(framework))
     findings.extend(found)
     tables += perf_tables
     totals += perf_totals
     params = {**params, **perf_params}
     meta = {k: str(settings[k][0]) for k in META_KEYS if k in settings and settings[k][0] is not None}
-    return Settlement(data, year, path, book.package, tables, totals, findings, params, meta, as_of,
-                      sheet_names=list(book.sheet_names), kind=book.kind)
+    book = ledger.book
+    return Settlement(data, year, ledger.path, getattr(book, "package", None), tables, totals, findings, params, meta,
+                      as_of, sheet_names=list(book.sheet_names), kind=book.kind, submissions=submissions,
+                      combined=None if isinstance(book, Workbook) else book)
 
 
 def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
