@@ -70,6 +70,12 @@ class Settlement:
         return list(self._result.findings)
 
     @property
+    def submissions(self) -> list:
+        """A folder settled as one (SPEC §8): one `Submission` per workbook read (file, 填报单位,
+        保存时间, rows per sheet, errors, warnings, status); empty for one ledger."""
+        return list(self._result.submissions)
+
+    @property
     def parameters(self) -> dict[str, object]:
         """Each parameter's value as used (after `settings`, 设置 and defaults)."""
         return {name: p.value for name, p in self._result.params.items()}
@@ -110,38 +116,52 @@ class Settlement:
 
 def settle(ledger: str | os.PathLike, year: int, *, policy: str | None = None,
            settings: dict[str, object] | None = None, as_of: dt.date | str | None = None,
-           framework: str | os.PathLike | None = None, progress: Progress | None = None, **unknown) -> Settlement:
+           framework: str | os.PathLike | None = None, progress: Progress | None = None,
+           main: str | os.PathLike | None = None, **unknown) -> Settlement:
     """Settle `year` of the ledger at `ledger`. Writes nothing. `settings` are parameters and
-    scoring inputs by name, as `--set` gives them (they win over the ledger's 设置)."""
+    scoring inputs by name, as `--set` gives them (they win over the ledger's 设置).
+    `ledger` may be a folder of workbooks, settled as one (SPEC §8); `main` names the county's own
+    workbook there when its 填报单位 does not tell."""
     _no_unknown(unknown, "settle")
     path = _path(ledger, "ledger")
-    year = _year(year)
-    overrides = _settings(settings)
-    result = settle_ledger(path, year, policy=_text(policy, "policy"), overrides=overrides,
-                           as_of=_date(as_of), framework=None if framework is None else _path(framework, "framework"),
-                           progress=progress)
+    result = _settle(path, _year(year), policy, settings, as_of, framework, progress, main)
     return Settlement(result)
+
+
+def _settle(path: Path, year, policy, settings, as_of, framework, progress, main) -> _Result:
+    """One ledger, or a folder of them (SPEC §8)."""
+    options = dict(policy=_text(policy, "policy"), overrides=_settings(settings), as_of=_date(as_of),
+                   framework=None if framework is None else _path(framework, "framework"), progress=progress)
+    if path.is_dir():
+        from farmcli.settlement.folder import settle_folder
+
+        return settle_folder(path, year, main=None if main is None else _path(main, "main"), **options)
+    if main is not None:
+        raise LedgerError(f"main 只用于结算文件夹；{path} 是一个文件。")
+    return settle_ledger(path, year, **options)
 
 
 class Findings(list):
     """What `check` returns: the findings (a list, errors first), and the policy and year checked."""
 
-    def __init__(self, findings: list[Finding], policy: str, year: int):
+    def __init__(self, findings: list[Finding], policy: str, year: int, submissions: tuple = ()):
         super().__init__(findings)
         self.policy, self.year = policy, year
+        self.submissions = list(submissions)  # a folder: one per workbook read (SPEC §8)
 
 
 def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
-          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None, **unknown) -> Findings:
+          settings: dict[str, object] | None = None, framework: str | os.PathLike | None = None,
+          main: str | os.PathLike | None = None, progress: Progress | None = None, **unknown) -> Findings:
     """The findings alone, as `farmcli check` lists them (errors first); writes nothing.
-    Without `year`, the ledger's 设置 年度, else the latest year of the policy's term."""
+    Without `year`, the ledger's 设置 年度, else the latest year of the policy's term.
+    A folder is checked file by file and as one ledger (SPEC §8): `Findings.submissions`."""
     _no_unknown(unknown, "check")
     from farmcli.model.findings import sorted_findings
 
-    result = settle_ledger(_path(ledger, "ledger"), None if year is None else _year(year),
-                           policy=_text(policy, "policy"), overrides=_settings(settings),
-                           framework=None if framework is None else _path(framework, "framework"))
-    return Findings(sorted_findings(result.findings), result.policy.id, result.year)
+    result = _settle(_path(ledger, "ledger"), None if year is None else _year(year), policy, settings, None,
+                     framework, progress, main)
+    return Findings(sorted_findings(result.findings), result.policy.id, result.year, result.submissions)
 
 
 # The command line's options that are not settling options: where they live in the library.
@@ -154,7 +174,7 @@ def _no_unknown(unknown: dict, function: str) -> None:
         name = next(iter(unknown))
         hint = _ELSEWHERE.get(name.replace("_", "-").rstrip("-"), "")
         raise LedgerError(f"farmcli.{function}() 没有参数“{name}”。可用：policy、settings、as_of、framework"
-                          + ("" if function == "settle" else "、year") + (f"；{name} 对应 {hint}" if hint else "") + "。")
+                          + ("" if function == "settle" else "、year") + "、main" + (f"；{name} 对应 {hint}" if hint else "") + "。")
 
 
 def _path(value, what: str) -> Path:

@@ -70,9 +70,11 @@ def _parse_as_of(text: str | None):
 @app.command()
 def settle(
     year: Annotated[str, typer.Argument(help="结算年度，如 2022", show_default=False)],
-    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
+    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx），或各单位台账所在的文件夹")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID（缺省取「设置」表的“政策”）")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
+    main: Annotated[Optional[Path], typer.Option("--main", help="结算文件夹时：县级（汇总单位）台账文件")] = None,
+    per_unit: Annotated[Optional[Path], typer.Option("--per-unit", help="结算文件夹时：每个单位一份结算通知（.docx）写入此文件夹")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值，可重复；优先于「设置」表")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="结算基准日，缺省为年度末")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx），缺省为附件2")] = None,
@@ -92,9 +94,11 @@ def settle(
     report, bar = _progress(enabled=sys.stderr.isatty() and not quiet and not json_)
     with bar:  # the command line is a thin layer over the library: farmcli.settle, then write
         settled = api.settle(ledger, year_settled, policy=policy, settings=_parse_sets(set_ or []),
-                             as_of=_parse_as_of(as_of), framework=framework, progress=report)
+                             as_of=_parse_as_of(as_of), framework=framework, progress=report, main=main)
         folder = out if out is not None else ledger.resolve().parent
         written = settled.write(folder, lock_wait=_lock_wait(DEFAULT_LOCK_WAIT), progress=report)
+        if per_unit is not None:
+            written.paths["per_unit"] = [str(p) for p in settled.write_notices(per_unit)]
     s, outputs, changes = settled.result, written.paths, written.changes
     state["outputs"] = outputs
     code = EXIT_FINDINGS if has_errors(s.findings) else EXIT_OK
@@ -158,6 +162,8 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
     for t in s.totals:
         table.add_row(t.name, show(t.value, t.kind))
     console.print(table)
+    if s.submissions:
+        _print_submissions(s.submissions)
     findings = sorted_findings(s.findings)
     console.print("发现问题：" + severity_summary(findings))
     for f in [f for f in findings if f.severity != "info"][:10]:
@@ -168,9 +174,10 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
 
 @app.command()
 def check(
-    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx）")],
+    ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx），或各单位台账所在的文件夹")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID")] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
+    main: Annotated[Optional[Path], typer.Option("--main", help="检查文件夹时：县级（汇总单位）台账文件")] = None,
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx）")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
@@ -183,19 +190,42 @@ def check(
     from farmcli.model.findings import SEVERITY_ZH, has_errors
 
     year_checked = None if year is None else check_year(year)
-    findings = api.check(find_ledger(ledger), policy=policy, year=year_checked, settings=_parse_sets(set_ or []),
-                         framework=framework)
+    report, bar = _progress(enabled=sys.stderr.isatty() and not json_)
+    with bar:
+        findings = api.check(find_ledger(ledger), policy=policy, year=year_checked, settings=_parse_sets(set_ or []),
+                             framework=framework, main=main, progress=report)
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     with printing(code):
         if json_:
             emit_json(json.dumps({"policy": findings.policy, "year": findings.year,
-                                   "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+                                   "findings": [f.as_dict() for f in findings],
+                                   **({"submissions": [sub.as_dict() for sub in findings.submissions]}
+                                      if findings.submissions else {})}, ensure_ascii=False, indent=2))
         else:
             console = stdout_console()
             console.print(f"检查 {ledger}（{findings.policy}，{findings.year} 年度）：共 {len(findings)} 项发现", markup=False)
-            for f in findings:
-                console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
+            if findings.submissions:
+                _print_submissions(findings.submissions)
+            for file in dict.fromkeys(f.file for f in findings):
+                if findings.submissions:
+                    console.print(f"{file or '整个文件夹'}：", markup=False)
+                for f in (f for f in findings if f.file == file):
+                    console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
     raise typer.Exit(code)
+
+
+def _print_submissions(submissions) -> None:
+    """One row per workbook of the folder (SPEC §8): the clerk sees at once which go back."""
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold")
+    for name in ("文件", "填报单位", "保存时间", "读入行数", "错误", "警告", "审核结果"):
+        table.add_column(name, justify="right" if name in ("错误", "警告") else "left")
+    for sub in submissions:
+        rows = "；".join(f"{sheet} {n}" for sheet, n in sub.rows.items() if n) or "无"
+        table.add_row(sub.file, sub.unit or "（未填）", f"{sub.saved}（{sub.saved_from}）", rows, str(sub.errors),
+                      str(sub.warnings), sub.status + ("" if sub.counted else "（未计入）"))
+    stdout_console().print(table)
 
 
 @app.command()

@@ -49,12 +49,12 @@ def where(location: Where | str) -> Where:
     if isinstance(location, Where):
         return location
     text = str(location or "")
-    match = _CELL.match(text)
+    match = _CELL.match(text) or _ROW.match(text)
     if match:
-        return Where(match["sheet"], int(match["row"]), match["column"])
-    match = _ROW.match(text)
-    if match:
-        return Where(match["sheet"], int(match["row"]))
+        # `修山镇.xlsx!设置!B3`: a cell of one workbook of a folder (SPEC §8)
+        file, _, sheet = match["sheet"].rpartition("!")
+        column = match.groupdict().get("column")
+        return Where(sheet, int(match["row"]), column, file=file or None)
     if not text or text.startswith("-") or " " in text:
         return Where(label=text)
     return Where(sheet=text)

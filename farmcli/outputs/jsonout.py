@@ -25,6 +25,7 @@ def settlement_json(s: Settlement, outputs: dict[str, str | None], changes=None)
         "findings": [f.as_dict() for f in sorted_findings(s.findings)],
         "parameters": {name: p.as_json() for name, p in s.params.items()},
         **({"changes": changes.as_json()} if changes is not None else {}),
+        **({"submissions": [sub.as_dict() for sub in s.submissions]} if s.submissions else {}),
     }
 
 

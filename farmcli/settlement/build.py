@@ -64,9 +64,15 @@ def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[F
 def read_aliases(book: Workbook) -> tuple[dict[str, tuple[str, str]], list[Finding]]:
     """别名: alias key → (standard key, standard name as written)."""
     table, findings = read_table(book, ALIASES)
+    return aliases_of(table, findings), findings
+
+
+def aliases_of(table: Table | None, findings: list[Finding]) -> dict[str, tuple[str, str]]:
+    """The 别名 table as alias key → (standard key, standard name as written); an alias listed
+    twice with different targets is a finding (added to `findings`), the first is used."""
     aliases: dict[str, tuple[str, str]] = {}
     if table is None:
-        return aliases, findings
+        return aliases
     for i, row in table.records():
         if not (row["别名"] and row["标准名称"]):
             continue
@@ -77,7 +83,7 @@ def read_aliases(book: Workbook) -> tuple[dict[str, tuple[str, str]], list[Findi
                                   table.cell("别名", i)))
             continue
         aliases.setdefault(key, target)
-    return aliases, findings
+    return aliases
 
 
 def choose_policy(policy: str | None, settings: dict, path: Path) -> str:

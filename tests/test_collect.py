@@ -1,0 +1,192 @@
+"""The collection cycle (SPEC §8): a folder of returned workbooks checked and settled as one.
+
+Each rule has a small folder built in tmp_path: the county's own workbook (乡镇 lists the
+townships, 拨付明细 its payments) and one workbook per township (图斑, its own parcels).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import farmcli
+from farmcli.model.findings import LedgerError
+from tests.conftest import run_cli, write_ledger
+
+TOWNS = [["乡镇名称", "下达任务(亩)", "合同金额(元)", "已拨付(元)"],
+         ["修山镇", 100, 200000, 0], ["高桥镇", 50, 100000, 0]]
+PARCEL_HEADER = ["图斑编号", "乡镇名称", "面积(亩)", "状态", "验收日期"]
+
+
+def settings(unit: str, **more) -> list[list]:
+    return [["项目", "值"], ["政策", "taojiang"], ["年度", 2022], ["填报单位", unit],
+            *([k, v] for k, v in more.items())]
+
+
+def county(folder: Path, towns=TOWNS, name: str = "桃江县台账.xlsx", **sheets) -> Path:
+    return write_ledger(folder / name, {"设置": settings("桃江县自然资源局"), "乡镇": towns, **sheets})
+
+
+def town(folder: Path, unit: str, parcels: list[list], name: str | None = None, **more) -> Path:
+    return write_ledger(folder / (name or f"{unit}-台账.xlsx"),
+                        {"设置": settings(unit, **more.pop("extra", {})), "图斑": [PARCEL_HEADER, *parcels], **more})
+
+
+@pytest.fixture
+def folder(tmp_path):
+    root = tmp_path / "台账"
+    root.mkdir()
+    county(root)
+    town(root, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["X2", "修山镇", 20.5, "已实施", None]])
+    town(root, "高桥镇", [["G1", "高桥镇", 50, "已实施", None]])
+    return root
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+def summary_row(s, name: str) -> dict:
+    return next(r for r in s.result.tables[0].rows if r["乡镇名称"] == name)
+
+
+def test_a_folder_settles_as_one_ledger_and_every_row_keeps_its_file(folder):
+    s = farmcli.settle(folder, 2022)
+    assert summary_row(s, "修山镇")["实施恢复面积(亩)"] == Decimal("80.5")
+    assert summary_row(s, "高桥镇")["实施恢复面积(亩)"] == Decimal("50")
+    parcels = s.result.book.tables["图斑"]
+    assert [p[1] for p in parcels.parts] == ["修山镇-台账.xlsx", "高桥镇-台账.xlsx"]
+    assert str(parcels.cell("面积(亩)", 2)) == "高桥镇-台账.xlsx!图斑!C2"
+    subs = {sub.file: sub for sub in s.submissions}
+    assert subs["桃江县台账.xlsx"].role == "汇总单位"
+    assert subs["修山镇-台账.xlsx"].rows["图斑"] == 2 and subs["修山镇-台账.xlsx"].status == "通过"
+    assert subs["修山镇-台账.xlsx"].saved_from in ("文档属性", "文件修改时间")
+
+
+def test_the_county_workbook_is_the_one_whose_unit_is_none_of_its_townships(folder):
+    (folder / "桃江县台账.xlsx").rename(folder / "zz.xlsx")
+    s = farmcli.settle(folder, 2022)
+    assert [sub.file for sub in s.submissions if sub.role == "汇总单位"] == ["zz.xlsx"]
+
+
+def test_two_county_like_workbooks_stop_with_exit_2_unless_main_names_one(folder):
+    county(folder, name="另一个.xlsx")
+    with pytest.raises(LedgerError, match="--main"):
+        farmcli.settle(folder, 2022)
+    s = farmcli.settle(folder, 2022, main=folder / "桃江县台账.xlsx")
+    assert any(f.code == "FOLDER_COUNTY_SHEET" and f.file == "另一个.xlsx" for f in s.findings) or \
+        any(f.file == "另一个.xlsx" for f in s.findings)
+
+
+def test_owner_hidden_and_own_output_files_are_skipped_and_others_listed(folder):
+    (folder / "~$修山镇-台账.xlsx").write_bytes(b"owner")
+    (folder / ".hidden.xlsx").write_bytes(b"x")
+    (folder / "台账-2022年度结算报告.md").write_text("x", encoding="utf-8")
+    (folder / "说明.txt").write_text("请于月底前上报", encoding="utf-8")
+    sub = folder / "补报"
+    sub.mkdir()
+    (sub / "照片.jpg").write_bytes(b"\xff\xd8\xff")
+    found = farmcli.check(folder, year=2022)
+    listed = [f for f in found if f.code == "FOLDER_OTHER_FILES"]
+    assert len(listed) == 1 and "说明.txt" in listed[0].message and "补报/照片.jpg" in listed[0].message
+    assert "~$" not in listed[0].message and "hidden" not in listed[0].message and "结算报告" not in listed[0].message
+    assert len(found.submissions) == 3
+
+
+def test_another_units_rows_are_errors_at_each_row_and_not_counted(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["G9", "高桥镇", 7, "已实施", None]])
+    s = farmcli.settle(folder, 2022)
+    wrong = [f for f in s.findings if f.code == "FOLDER_OTHER_UNIT"]
+    assert [f.location for f in wrong] == ["修山镇-台账.xlsx!图斑!B3"] and wrong[0].file == "修山镇-台账.xlsx"
+    assert summary_row(s, "高桥镇")["实施恢复面积(亩)"] == Decimal("50")  # the 7 亩 not counted
+    assert {sub.file: sub.status for sub in s.submissions}["修山镇-台账.xlsx"] == "退回修改"
+
+
+def test_a_key_in_two_files_is_an_error_naming_both(folder):
+    town(folder, "高桥镇", [["G1", "高桥镇", 50, "已实施", None], ["X1", "高桥镇", 3, "已实施", None]])
+    s = farmcli.settle(folder, 2022)
+    twice = [f for f in s.findings if f.code == "FOLDER_KEY_TWICE"]
+    assert len(twice) == 1 and "修山镇-台账.xlsx" in twice[0].message and twice[0].file == "高桥镇-台账.xlsx"
+
+
+def test_a_unit_that_submitted_twice_is_an_error_naming_both_and_its_figures_stay_pending(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None]], name="修山镇-台账(1).xlsx")
+    s = farmcli.settle(folder, 2022)
+    twice = [f for f in s.findings if f.code == "FOLDER_TWICE"]
+    assert len(twice) == 2 and all("修山镇-台账.xlsx" in f.message and "修山镇-台账(1).xlsx" in f.message for f in twice)
+    row = summary_row(s, "修山镇")
+    assert row["补助金额(元)"] is None and row["实施恢复面积(亩)"] is None and "待定" in row["备注"]
+    assert s.totals["补助金额(元)"] is None
+    assert summary_row(s, "高桥镇")["实施恢复面积(亩)"] == Decimal("50")
+
+
+def test_a_listed_unit_without_a_file_is_not_reported_and_pending_never_0(folder):
+    (folder / "高桥镇-台账.xlsx").unlink()
+    s = farmcli.settle(folder, 2022)
+    missing = [f for f in s.findings if f.code == "FOLDER_NOT_REPORTED"]
+    assert len(missing) == 1 and missing[0].severity == "warning" and "高桥镇" in missing[0].message
+    assert summary_row(s, "高桥镇")["补助金额(元)"] is None
+    assert summary_row(s, "修山镇")["实施恢复面积(亩)"] == Decimal("80.5")
+
+
+def test_a_unit_not_reported_but_stated_by_the_county_is_settled_on_the_countys_figures(folder):
+    (folder / "高桥镇-台账.xlsx").unlink()
+    county(folder, 图斑=[PARCEL_HEADER, ["G1", "高桥镇", 30, "已实施", None]])
+    s = farmcli.settle(folder, 2022)
+    assert "县级台账" in next(f for f in s.findings if f.code == "FOLDER_NOT_REPORTED").message
+    assert summary_row(s, "高桥镇")["实施恢复面积(亩)"] == Decimal("30")
+
+
+def test_a_setting_given_differently_in_two_files_stops_naming_both(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None]], extra={"补助标准": 2100})
+    town(folder, "高桥镇", [["G1", "高桥镇", 50, "已实施", None]], extra={"补助标准": 2200})
+    with pytest.raises(LedgerError) as caught:
+        farmcli.settle(folder, 2022)
+    assert "修山镇-台账.xlsx" in str(caught.value) and "高桥镇-台账.xlsx" in str(caught.value)
+    assert "2100" in str(caught.value) and "2200" in str(caught.value)
+
+
+def test_a_setting_given_alike_in_two_files_combines(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None]], extra={"补助标准": 2100})
+    town(folder, "高桥镇", [["G1", "高桥镇", 50, "已实施", None]], extra={"补助标准": "2100"})
+    assert farmcli.settle(folder, 2022).parameters["补助标准"] == Decimal(2100)
+
+
+def test_rows_in_a_sheet_the_county_keeps_are_an_error_and_not_counted(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None]],
+         拨付明细=[["单位名称", "金额(元)"], ["修山镇", 999]])
+    s = farmcli.settle(folder, 2022)
+    assert [f.location for f in s.findings if f.code == "FOLDER_COUNTY_SHEET"] == ["修山镇-台账.xlsx!拨付明细"]
+    assert summary_row(s, "修山镇")["已拨付(元)"] == Decimal(0)
+
+
+def test_check_cli_prints_one_row_per_file_and_json_carries_file_and_submissions(folder):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["G9", "高桥镇", 7, "已实施", None]])
+    done = run_cli("check", str(folder), "--year", "2022", "--json")
+    assert done.returncode == 1, done.stderr
+    doc = json.loads(done.stdout)
+    assert all("file" in f for f in doc["findings"])
+    assert {s["file"]: s["status"] for s in doc["submissions"]} == {
+        "桃江县台账.xlsx": "通过", "修山镇-台账.xlsx": "退回修改", "高桥镇-台账.xlsx": "通过"}
+    plain = run_cli("check", str(folder), "--year", "2022")
+    assert "退回修改" in plain.stdout and "修山镇-台账.xlsx!图斑!B3" in plain.stdout
+
+
+def test_settle_cli_writes_outputs_named_after_the_folder_beside_it(folder):
+    done = run_cli("settle", "2022", str(folder))
+    assert done.returncode == 0, done.stderr + done.stdout
+    book = folder.parent / "台账-2022年度结算.xlsx"
+    assert book.exists() and (folder.parent / "台账-2022年度结算报告.docx").exists()
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, read_only=True)
+    assert "上报情况" in wb.sheetnames and "图斑" in wb.sheetnames
+    rows = list(wb["图斑"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("来源文件", "来源行", "图斑编号") and rows[3][:2] == ("高桥镇-台账.xlsx", 2)
+    report = (folder.parent / "台账-2022年度结算报告.md").read_text("utf-8")
+    assert "## 上报情况" in report and "修山镇-台账.xlsx" in report
+    again = run_cli("settle", "2022", str(folder))  # its own outputs are never read as ledgers
+    assert again.returncode == 0, again.stderr
