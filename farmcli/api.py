@@ -103,6 +103,17 @@ class Settlement:
         paths, changes = write_settlement(self._result, Path(_path(folder, "folder")), wait, progress)
         return Written(paths, changes)
 
+    def write_notices(self, folder: str | os.PathLike) -> list[Path]:
+        """A folder settled as one (SPEC §8): a one-page 结算通知 (.docx) per unit into `folder` —
+        its figures, what is due now in 大写, the findings about its own workbook."""
+        from farmcli.outputs.notices import write_notices
+        from farmcli.policies import policy_module
+
+        if not self._result.submissions:
+            raise LedgerError("结算通知只用于结算一个文件夹（各单位上报的台账）。")
+        units = policy_module(self.policy).UNITS
+        return write_notices(self._result, Path(_path(folder, "folder")), units.column)
+
     def json(self, written: Written | None = None) -> dict:
         """The `--json` document of SPEC §3 (money as numbers rounded to 0.01); with `written`,
         also the outputs' paths and the changes since the last run."""

@@ -11,7 +11,8 @@ from pathlib import Path
 
 # How a synopsis names an option's value; an option not listed shows its own name in capitals.
 METAVARS = {"--policy": "ID", "--out": "DIR", "--set": "参数=值", "--as-of": "DATE", "--framework": "FILE",
-            "--year": "YEAR", "template --out": "FILE"}
+            "--year": "YEAR", "template --out": "FILE", "--main": "FILE", "--per-unit": "DIR", "--for": "单位",
+            "--for-units": "FILE"}
 _SECTION = re.compile(r"(<!-- (?P<name>[^ ]+) -->\n)(?P<body>.*?)(<!-- /(?P=name) -->)", re.S)
 
 

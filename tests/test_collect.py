@@ -190,3 +190,26 @@ def test_settle_cli_writes_outputs_named_after_the_folder_beside_it(folder):
     assert "## 上报情况" in report and "修山镇-台账.xlsx" in report
     again = run_cli("settle", "2022", str(folder))  # its own outputs are never read as ledgers
     assert again.returncode == 0, again.stderr
+
+
+def test_per_unit_writes_one_notice_per_unit_with_due_amount_in_daxie_and_own_findings(folder, tmp_path):
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["G9", "高桥镇", 7, "已实施", None]])
+    done = run_cli("settle", "2022", str(folder), "--per-unit", str(tmp_path / "通知"))
+    assert done.returncode == 1, done.stderr
+    import docx
+
+    notices = sorted(p.name for p in (tmp_path / "通知").iterdir())
+    assert notices == ["修山镇-2022年度结算通知.docx", "高桥镇-2022年度结算通知.docx"]
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "通知" / notices[0])).paragraphs)
+    assert "图斑!B3" in text and "请改正后重新上报" in text and "大写" in text
+    other = "\n".join(p.text for p in docx.Document(str(tmp_path / "通知" / notices[1])).paragraphs)
+    assert "审核通过" in other and "图斑!B3" not in other
+
+
+def test_the_word_report_has_a_submissions_section(folder):
+    import docx
+
+    done = run_cli("settle", "2022", str(folder))
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(p.text for p in docx.Document(str(folder.parent / "台账-2022年度结算报告.docx")).paragraphs)
+    assert "上报情况" in text

@@ -103,6 +103,17 @@ CODES: dict[str, tuple[str, str]] = {
     "PERF_INPUT_MISSING": (I, "a computed indicator lacks its inputs: the claimed score is taken"),
     "PERF_CLAIM_DIFFERS": (W, "a claimed score differs from the computed one"),
     "PERF_TOTAL_DIFFERS": (W, "the claimed total differs from the audited total"),
+    # A folder of workbooks settled as one (SPEC §8)
+    "FOLDER_OTHER_FILES": (I, "files in the folder that are not spreadsheets, listed once; owner files (~$), hidden files and farmcli's outputs are skipped silently"),
+    "FOLDER_FILE_UNREADABLE": (E, "a workbook of the folder cannot be read (a password, a WPS .et, a required column missing); not counted, its unit's figures pending"),
+    "FOLDER_NO_UNIT": (E, "a unit's workbook without 设置 填报单位; not counted"),
+    "FOLDER_UNIT_UNKNOWN": (E, "a workbook whose 填报单位 is not in the county's list of units; not counted"),
+    "FOLDER_TWICE": (E, "one unit sent two workbooks; neither is counted and the unit's figures stay pending"),
+    "FOLDER_OTHER_UNIT": (E, "a row of another unit in a unit's workbook; not counted"),
+    "FOLDER_UNIT_FILLED": (I, "rows of a unit's workbook with the unit column blank, counted for the file's 填报单位"),
+    "FOLDER_COUNTY_SHEET": (E, "rows in a unit's workbook on a sheet the county keeps; not counted"),
+    "FOLDER_KEY_TWICE": (E, "a key (parcel, project) in two workbooks; the usual duplicate rule then applies"),
+    "FOLDER_NOT_REPORTED": (W, "a unit the county lists sent no workbook (未上报): its figures pending unless the county's workbook states them"),
 }
 
 
