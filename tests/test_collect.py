@@ -57,7 +57,7 @@ def test_a_folder_settles_as_one_ledger_and_every_row_keeps_its_file(folder):
     s = farmcli.settle(folder, 2022)
     assert summary_row(s, "修山镇")["实施恢复面积(亩)"] == Decimal("80.5")
     assert summary_row(s, "高桥镇")["实施恢复面积(亩)"] == Decimal("50")
-    parcels = s.result.book.tables["图斑"]
+    parcels = s.result.combined.tables["图斑"]
     assert [p[1] for p in parcels.parts] == ["修山镇-台账.xlsx", "高桥镇-台账.xlsx"]
     assert str(parcels.cell("面积(亩)", 2)) == "高桥镇-台账.xlsx!图斑!C2"
     subs = {sub.file: sub for sub in s.submissions}

@@ -150,7 +150,7 @@ def _read_file(f: _File, module) -> None:
     """Every sheet the policy reads, in this file (a sheet a county requires may be absent here)."""
     try:
         book = open_workbook(f.path)
-        found = _formula_findings(f.path)
+        found = _formula_findings(book)
         for spec in module.SHEETS:
             table, more = read_table(book, replace(spec, required=False))
             found += more + (check_totals(table) if table is not None else [])
