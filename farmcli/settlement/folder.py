@@ -86,7 +86,7 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
     settings = combine_settings(files)
     policy_id = choose_policy(policy, settings, folder)
     findings: list[Finding] = []
-    data, module, year = policy_and_year(policy_id, year, settings, findings)
+    data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
     for n, f in enumerate(files):
         if progress is not None:
             progress("读取各单位台账", n, len(files))
