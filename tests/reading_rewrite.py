@@ -32,8 +32,15 @@ def load(path: Path) -> dict[str, list[list]]:
     return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 
-def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None) -> Path:
+def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None, date1904: bool = False,
+         stray: str | None = None) -> Path:
+    """`date1904`: the workbook counts dates from 1904, as one made on a Mac; `stray`: a blank-looking
+    cell (a space) there on every sheet, so the reader streams the sheets instead of calamine."""
     wb = openpyxl.Workbook()
+    if date1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        wb.epoch = CALENDAR_MAC_1904
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
@@ -43,7 +50,41 @@ def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None)
                     ws.cell(row=r, column=c, value=value)
     for (sheet, r, c), fmt in (formats or {}).items():
         wb[sheet].cell(row=r + 1, column=c + 1).number_format = fmt
+    if stray:
+        for ws in wb.worksheets:
+            ws[stray] = " "
     wb.save(path)
+    return path
+
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def prefixed(data: bytes) -> bytes:
+    """An XML part as the .NET Open XML SDK writes it: every element with a namespace prefix
+    (`<x:c>`), and here each element's attributes in reverse order (`<c s="3" r="G3">`)."""
+    from xml.etree import ElementTree
+
+    ElementTree.register_namespace("x", MAIN_NS)
+    ElementTree.register_namespace("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")
+    root = ElementTree.fromstring(data)
+    for el in root.iter():
+        items = list(el.attrib.items())[::-1]
+        el.attrib.clear()
+        el.attrib.update(items)
+    return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def rewrite_parts(path: Path, how) -> Path:
+    """Every spreadsheet XML part of the package at `path` (sheets, strings, styles, workbook)
+    passed through `how(name, bytes)`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, how(name, data) if name.startswith("xl/") and name.endswith(".xml") else data)
     return path
 
 
@@ -210,11 +251,36 @@ def totals_rows(spec, rows, h, cols, fmt):
     return out
 
 
+def prefixed_xml(spec, rows, h, cols, fmt):
+    return rows  # the rows as they are; the package's XML is rewritten after saving
+
+
+prefixed_xml.package = lambda path: rewrite_parts(path, lambda name, data: prefixed(data))
+
+
+def dates_1904_streamed(spec, rows, h, cols, fmt):
+    """Every date typed as a real Excel date, in a workbook that counts dates from 1904, with a stray
+    far cell on every sheet (so the sheets are streamed from their XML, not read by calamine)."""
+    from farmcli.model.cells import PARSERS
+
+    for col, i in _columns(spec, cols, ("date",)):
+        for r in _cells(rows, h):
+            day, problem = PARSERS["date"](rows[r][i]) if i < len(rows[r]) else (None, None)
+            if day is not None and not problem:
+                rows[r][i] = dt.datetime(day.year, day.month, day.day)
+                fmt[(r, i)] = "yyyy-mm-dd"
+    return rows
+
+
+dates_1904_streamed.save = {"date1904": True, "stray": "XFD1048576"}
+
+
 REWRITES = [money_text, in_unit("money", "万元", "10000", False), in_unit("money", "万元", "10000", True),
             in_unit("money", "万", "10000", False), in_unit("money", "万", "10000", True),
             in_unit("money", "千元", "1000", False), in_unit("money", "千元", "1000", True),
             in_unit("area", "公顷", "15", True), _percent("header"), _percent("text"), _percent("format"),
-            full_width, spaced, shuffled, extra_columns, title_rows, header_on_row_30, blank_rows, totals_rows]
+            full_width, spaced, shuffled, extra_columns, title_rows, header_on_row_30, blank_rows, totals_rows,
+            prefixed_xml, dates_1904_streamed]
 
 
 def rewrite(policy: str, how, tmp: Path) -> Path:
@@ -228,4 +294,5 @@ def rewrite(policy: str, how, tmp: Path) -> Path:
         fmt: dict = {}
         sheets[name] = how(spec, rows, h, cols, fmt)
         formats.update({(name, r, c): f for (r, c), f in fmt.items()})
-    return save(sheets, tmp / f"{policy}-{how.__name__}.xlsx", formats)
+    path = save(sheets, tmp / f"{policy}-{how.__name__}.xlsx", formats, **getattr(how, "save", {}))
+    return how.package(path) if hasattr(how, "package") else path
