@@ -68,13 +68,20 @@ def _pieces(package: Package, part: str):
 
 def _last_row_end(chunk: bytes) -> int:
     """The offset just after the last row end tag in `chunk`, or -1."""
-    for start in (max(0, len(chunk) - 65536), 0):
-        last = None
-        for last in _ROW_END.finditer(chunk, start):
-            pass
-        if last is not None:
-            return last.end()
-    return -1
+    found = _last_tag(chunk, _ROW_END)
+    return found.end() if found else -1
+
+
+def _last_tag(chunk: bytes, tag: re.Pattern):
+    """The last match of a row tag pattern in `chunk`, found backwards from its end (rfind runs at
+    C speed; a regex scan of a whole piece would not)."""
+    end = len(chunk)
+    while (at := chunk.rfind(b"row", 0, end)) >= 0:
+        found = tag.match(chunk, chunk.rfind(b"<", 0, at))
+        if found and found.end() > at:
+            return found
+        end = at
+    return None
 
 
 @dataclass
@@ -137,15 +144,16 @@ def _int(text: str) -> int:
 
 
 def _suspect(piece: bytes, percent: tuple[bytes, ...]) -> bool:
-    """Could this piece hold an error value, a formula, a hidden row or a percent cell? Byte
-    searches that never say no wrongly (a character reference could spell anything: it counts);
-    the parser then decides."""
-    return (b'"e"' in piece or b"'e'" in piece or b"hidden" in piece or b"&#" in piece
-            or (any(end in piece for end in _F_ENDS) and _FORMULA.search(piece) is not None)
+    """Could this piece hold an error value, a formula, a hidden row or a percent cell? Searches
+    that never say no wrongly — the parser then decides — and cost little: one byte is searched
+    at memory speed, longer needles only where that byte is found.
+    - an error value's text begins with `#` (`#REF!`, `#N/A` …; ECMA-376 §18.18.28) — or is
+      spelt with a character reference, which begins with `&`;
+    - a formula is an `f` element (`<f>`, `<x:f>`); a hidden row says `hidden`."""
+    return (b"#" in piece or b"&" in piece
+            or (b"f" in piece and _FORMULA.search(piece) is not None)
+            or (b"h" in piece and b"hidden" in piece)
             or any(style in piece for style in percent))
-
-
-_F_ENDS = (b"f>", b"f/", b"f ", b"f\t", b"f\n", b"f\r")  # what follows an <f element's name
 
 
 def survey(package: Package, sheet: str) -> tuple[SheetMarks, int]:
@@ -208,13 +216,8 @@ def _parse_rows(cells: _Cells, namespaces: bytes, rows: bytes) -> None:
 
 def _last_start(piece: bytes) -> int:
     """The offset of the last row start tag in `piece` (0 if none)."""
-    for start in (max(0, len(piece) - 65536), 0):
-        found = None
-        for found in _ROW_START.finditer(piece, start):
-            pass
-        if found is not None:
-            return found.start()
-    return 0
+    found = _last_tag(piece, _ROW_START)
+    return found.start() if found else 0
 
 
 def _declarations(head: bytes) -> bytes:
