@@ -26,3 +26,10 @@ def test_largest_remainder_by_weight():
 
 def test_zero_weight_shares_nothing():
     assert allocate_largest_remainder(Decimal(100), [Decimal(0), Decimal(0)]) is None
+
+
+@pytest.mark.parametrize("weights", [[Decimal(1), Decimal(1), Decimal(-1)], [Decimal(-1)], [Decimal(3), Decimal("-0.5")]])
+def test_largest_remainder_refuses_negative_weights(weights):
+    # 30,000 / 30,000 / −30,000 once came out of a 30,000 pool (issue 27 §1): a negative weight is refused.
+    with pytest.raises(ValueError):
+        allocate_largest_remainder(Decimal("30000"), weights)

@@ -11,6 +11,8 @@ E, W, I = "error", "warning", "info"
 
 # code: (severity, meaning). Grouped by where they arise.
 CODES: dict[str, tuple[str, str]] = {
+    # The year settled
+    "OUTSIDE_TERM": (W, "a year outside the policy document's term, settled on parameters the clerk gave explicitly (设置 or --set); cites the term's article"),
     # Reading the ledger
     "CELL_INVALID": (E, "a cell cannot be read as its column's kind (text in a number column, a negative amount, an impossible date); untrusted: what depends on it stays pending"),
     "ERROR_VALUE": (E, "an Excel error value (#DIV/0!, #REF!, #N/A, #VALUE!) in a cell; untrusted, never read as blank"),
@@ -56,6 +58,7 @@ CODES: dict[str, tuple[str, str]] = {
     "ACCEPTED_UNDATED": (E, "an accepted parcel without 验收日期 counts only as implemented"),
     "ACCEPTED_LATE": (W, "a parcel accepted after 验收截止日期 counts only as implemented"),
     # jinning
+    "WEIGHT_INVALID": (E, "a village's 难度系数 not above 0 (jinning 六(二)): the township's split stays pending"),
     "DUPLICATE_PROJECT": (E, "a 项目编号 listed twice; the later row is not settled"),
     "MEASURE_EXPIRED": (W, "the year settled is after the measure's term; only projects accepted within it are settled"),
     "PAID_NOT_DUE": (E, "an incentive paid to a project that is not eligible or not yet due"),
@@ -87,7 +90,6 @@ CODES: dict[str, tuple[str, str]] = {
     "FLAG_PENDING": (E, "a county or township condition (第五条/第六条) is unreadable: the township is 待定 and may still take a place"),
     "QUOTA_PENDING": (E, "a city's 名额 or 激励金额 is blank or unreadable: its ranking or amounts stay pending"),
     "PLAN_NOT_SUBMITTED": (W, "使用方案 not yet submitted (第八条)"),
-    "OUTSIDE_TERM": (W, "a year outside the policy document's term, settled on parameters the clerk gave explicitly (设置 or --set); cites the term's article"),
     # jiangsu-fund
     "OVERSPENT": (W, "实际支出 exceeds 已下达资金"),
     "LATE_CANCELLATION": (E, "a cancellation requested less than 6 months before 计划完成日期"),

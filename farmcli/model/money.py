@@ -29,8 +29,12 @@ def allocate_largest_remainder(pool: Decimal, weights: list[Decimal]) -> list[De
 
     Each share is first rounded down to the 分; the 分 left over go one each to
     the largest remainders, ties to the earlier row. A zero total weight shares
-    nothing and returns None so the caller can say so.
+    nothing and returns None so the caller can say so. A negative weight is refused
+    (ValueError): a share cannot be taken out of the pool (jinning 六(二) "在…总金额中");
+    the caller checks its weights and leaves the split pending with a finding.
     """
+    if any(w < 0 for w in weights):
+        raise ValueError("negative weight in a largest-remainder split")
     total = sum(weights, ZERO)
     if total <= 0:
         return None

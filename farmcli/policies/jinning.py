@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, error, info, warning
-from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.model.money import ZERO, allocate_largest_remainder, round_money, sum_or_pending
 from farmcli.model.names import NameIndex, name_key
 from farmcli.model.result import AREA, COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
@@ -48,7 +48,8 @@ SHEETS = (
     )),
     SheetSpec("村组", key="村组", help="建议的乡镇激励分村组方案：权重 = 涉及面积 × 难度系数（六(二)）", columns=(
         Column("乡镇", required=True), Column("村组", required=True),
-        Column("涉及面积(亩)", "area", required=True), Column("难度系数", "number", help="工作难易程度，空白 = 1"),
+        Column("涉及面积(亩)", "area", required=True, help="≥ 0"),
+        Column("难度系数", "number", help="工作难易程度，须大于 0；空白 = 1"),
     )),
 )
 # The units the collection cycle gathers ledgers from.
@@ -113,21 +114,21 @@ def settle(inputs: Inputs) -> Outcome:
         incentive = {key: None if key in pending else g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
         tables.append(_village_split(villages, incentive, town_index, findings))
 
-    def total(column):  # pending figures (None) are not counted; their findings say so
-        return sum((r[column] for r in table.rows if r[column] is not None), ZERO)
+    def total(column):  # a pending figure (None) makes its total pending: never a sum that leaves it out
+        return sum_or_pending(r[column] for r in table.rows)
 
     totals = [
         Total("乡镇激励合计(元)", total("乡镇激励(元)"), MONEY, PAY),
         Total("建设单位激励合计(元)", total("建设单位激励(元)"), MONEY, PAY),
-        Total("应拨合计(元)", total("应拨乡镇(元)") + total("应拨建设单位(元)"), MONEY, PAY),
+        Total("应拨合计(元)", sum_or_pending((total("应拨乡镇(元)"), total("应拨建设单位(元)"))), MONEY, PAY),
         Total("符合项目数", len(eligible), COUNT),
         Total("不符合项目数", sum(1 for r in table.rows if r["是否符合"] == EXCLUDED), COUNT),
         Total("待验收项目数", sum(1 for r in table.rows if r["是否符合"] == PENDING), COUNT),
         Total("待核实项目数", sum(1 for r in table.rows if r["是否符合"] == UNCLEAR), COUNT),
     ]
     if p["启动资金计提比例"] is not None:
-        base = sum((r["_净收益"] for r in eligible), ZERO)
-        totals.append(Total("启动资金(元)", round_money(base * p["启动资金计提比例"]), MONEY))
+        base = sum_or_pending(r["_净收益"] if r["乡镇激励(元)"] is not None else None for r in eligible)
+        totals.append(Total("启动资金(元)", None if base is None else round_money(base * p["启动资金计提比例"]), MONEY))
     for r in table.rows:
         r.pop("_净收益", None)
         r.pop("_已拨付乡镇(元)", None)
@@ -222,14 +223,14 @@ def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameInde
         g = groups.setdefault(key, {key_column: index.display(key), "符合项目数": 0, amount: ZERO, "已拨付(元)": ZERO,
                                     "应拨(元)": ZERO})
         g["符合项目数"] += r["是否符合"] == ELIGIBLE
-        g[amount] += r[amount] or ZERO
+        g[amount] = sum_or_pending((g[amount], r[amount]))
         g["已拨付(元)"] += r[f"_{paid}"]
-        g["应拨(元)"] += r[due] or ZERO
+        g["应拨(元)"] = sum_or_pending((g["应拨(元)"], r[due]))
     columns = [Col(key_column, role=KEY), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY),
                Col("应拨(元)", MONEY, PAY)]
     name = "乡镇汇总" if key_column == "乡镇" else "建设单位汇总"
     table = ResultTable(name, columns, list(groups.values()))
-    table.total = {key_column: "合计", **{c.name: sum((g[c.name] for g in table.rows), ZERO) for c in columns[1:]}}
+    table.total = {key_column: "合计", **{c.name: sum_or_pending(g[c.name] for g in table.rows) for c in columns[1:]}}
     return table, index, list(groups)
 
 
@@ -255,6 +256,15 @@ def _village_split(villages, incentive: dict[str, Decimal], town_index, findings
         if unread:
             findings.append(error("MISSING_VALUE", f"{town_index.display(key)} 的村组中有涉及面积或难度系数无法识别，"
                                   "各村组的建议分配都依赖它，暂不分配（待定）。", villages.where(unread[0]), f"{CITE} 六(二)"))
+        # 六(二) shares the township's amount "在以奖代补总金额中": a weight ≤ 0 (难度系数) or < 0 cannot take part.
+        bad = [i for i in members if (villages.get("难度系数", i) is not None and villages.get("难度系数", i) <= 0)
+               or (villages.get("涉及面积(亩)", i) or ZERO) < 0]
+        for i in bad:
+            findings.append(error("WEIGHT_INVALID", f"{town_index.display(key)} 的村组“{villages.get('村组', i)}”难度系数 "
+                                  f"{villages.get('难度系数', i)} 不大于 0：各村组在乡镇激励总额中分配，权重须为正。"
+                                  f"{town_index.display(key)} 的建议分配暂不计算（待定），请更正难度系数。",
+                                  villages.cell("难度系数", i), f"{CITE} 六(二)"))
+        unread += bad
         shares = allocate_largest_remainder(amount, weights) if amount is not None and not unread else [None] * len(members)
         if shares is None:
             findings.append(info("ZERO_WEIGHT", f"{town_index.display(key)} 各村组权重之和为 0，未作分配。",
