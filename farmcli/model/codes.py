@@ -68,6 +68,10 @@ CODES: dict[str, tuple[str, str]] = {
     "AUTHORITY": (W, "验收机关 is not one named in 六(一); confirm the acceptance authority"),
     "ZERO_WEIGHT": (I, "a township's villages have zero total weight: nothing shared"),
     # anhui-assessment
+    "POOL_NOT_COLLECTED": (W, "gap cities owe compensation with no 实缴补偿 stated: the reward pool is the assessed amount, though rewards are paid only from collected funds (二(二), 三(二))"),
+    "COMPENSATION_PAID_DIFFERS": (W, "a gap city's 实缴补偿 differs from its assessed compensation; both figures shown, the pool counts what was collected"),
+    "POOLING_BEFORE_MADE_UP": (E, "a gap city counts 统筹补充 核减 before its gap is made up (四(三) 不得); still counted (二(一)3)"),
+    "LINKAGE_BEFORE_MADE_UP": (W, "a gap city counts 挂钩节余 核减 before its gap is made up (四(三) 原则上不得, 自然资发〔2021〕178号 excepted); still counted"),
     "AFTER_SPLIT": (W, "after the five-year split the yearly task is 0; carry-over goes on"),
     "UNKNOWN_CITY_TYPE": (E, "类型 is neither 缺口市 nor 超额市; the city is not assessed"),
     "EMPTY_POOL": (I, "the reward pool is 0"),

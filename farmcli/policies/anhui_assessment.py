@@ -34,6 +34,7 @@ SHEETS = (
         Column("年末耕地面积(亩)", "area"), Column("现行规划目标(亩)", "area"), Column("原规划目标(亩)", "area"),
         Column("实际超额(亩)", "area", help="超额市当年实际超额；空白 = 超额任务"),
         Column("转为超额市", "bool", help="缺口市补齐缺口、耕地超过原规划目标并调增保护目标的，填“是”"),
+        Column("实缴补偿(元)", "money", help="缺口市当年实际缴纳的经济补偿；奖励资金按实缴数以收定支（二(二)、三(二)）。空白 = 按应缴计并警告"),
     )),
 )
 # The units the collection cycle gathers ledgers from.
@@ -76,6 +77,8 @@ def settle(inputs: Inputs) -> Outcome:
     claims: list[Claim] = []
     penalties: Decimal | None = ZERO
     compensation: Decimal | None = ZERO  # None: a gap city's figure is pending, so the pool is too
+    collected: Decimal | None = ZERO  # what gap cities actually paid (以收定支); assessed where not stated
+    uncollected: list[str] = []  # gap cities owing compensation with no 实缴补偿 stated
     for i, city in cities.unique_records("市名称", "DUPLICATE_CITY", "市", findings, keys):
         key, kind = keys[i], city["类型"]
         name = index.display(key)
@@ -84,6 +87,8 @@ def settle(inputs: Inputs) -> Outcome:
             gap_table.rows.extend(chain)
             last = chain[-1]["经济补偿(元)"] if chain else ZERO
             compensation = None if compensation is None or last is None else compensation + last
+            paid = _collected(name, last, rows.get((key, year)), years, uncollected, findings)
+            collected = None if collected is None or paid is None else collected + paid
             claim = _conversion(name, city, rows.get((key, year)), done, cite, findings, years)
             if claim:
                 claims.append(claim)
@@ -96,9 +101,14 @@ def settle(inputs: Inputs) -> Outcome:
                                   cities.cell("类型", i)))
 
     total_comp = None if compensation is None or penalties is None else compensation + penalties
+    income = None if collected is None or penalties is None else collected + penalties
+    if uncollected and claims:
+        findings.append(warning("POOL_NOT_COLLECTED", f"{'、'.join(uncollected)} 未填{year} 年度实缴补偿(元)：奖励资金池暂按应缴的经济补偿计算。"
+                                "奖励资金以收定支、先收后支，只能从实际收缴的补偿中支付；请在「年度」表填写实缴补偿后重新结算。",
+                                "年度", f"{CITE} 二(二)、三(二)"))
     central_rate = p["中央上缴比例"]
-    central = None if total_comp is None else round_money(total_comp * central_rate)
-    pool = None if total_comp is None else total_comp - central
+    central = None if income is None else round_money(income * central_rate)
+    pool = None if income is None else income - central
     reward_table = _share_pool(claims, pool, cite, findings)
     if pool == 0:
         findings.append(info("EMPTY_POOL", f"{year} 年度奖励资金池为 0（缺口市均完成年度任务）。省级分配耕地保护补偿激励资金时"
@@ -110,6 +120,27 @@ def settle(inputs: Inputs) -> Outcome:
         Total("经济奖励合计(元)", None if None in shares else sum(shares, ZERO), MONEY, PAY),
     ]
     return Outcome([gap_table, reward_table], totals, findings)
+
+
+def _collected(name, assessed, row, years, uncollected, findings) -> Decimal | None:
+    """What a gap city paid of its compensation for the year (二(二) 以收定支): its 实缴补偿, never more
+    than assessed; the assessed amount where none is stated (and the caller warns); None while pending."""
+    if assessed is None:
+        return None
+    stated = None if row is None else row.get("实缴补偿(元)")
+    if row is not None and not years.trusted("实缴补偿(元)", row["_i"]):
+        return None
+    if stated is None:
+        if assessed > 0:
+            uncollected.append(name)
+        return assessed
+    if stated != assessed:
+        short = stated < assessed
+        findings.append(warning("COMPENSATION_PAID_DIFFERS", f"缺口市 {name} 实缴补偿 {stated:,.2f} 元，应缴经济补偿 {assessed:,.2f} 元，"
+                                f"{'少缴' if short else '多缴'} {abs(assessed - stated):,.2f} 元。奖励资金按"
+                                f"{'实缴数' if short else '应缴数'}计入（以收定支、先收后支）。",
+                                years.cell("实缴补偿(元)", row["_i"]), f"{CITE} 二(二)、三(二)"))
+    return min(stated, assessed)
 
 
 def _year_rows(years, index, findings) -> dict[tuple[str, int], dict]:
@@ -166,6 +197,8 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
                 findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地未填写，或净增加耕地、核减面积无法识别：此后各年的实际缺口和"
                                       "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row["_i"]),
                                       cite["年度分解比例"]))
+        if row is not None and gap is not None and cumulative is not None and cumulative < gap:
+            _offsets_before_made_up(name, row, years, findings)
         cumulative = None if cumulative is None or done is None else cumulative + done
         shortfall = None if due is None or done is None else max(ZERO, due - done)
         chain.append({"市名称": name, "年度": y, "年度任务(亩)": task, "上年结转(亩)": carried, "应完成(亩)": due,
@@ -174,6 +207,22 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
                       "经济补偿(元)": None if shortfall is None else round_money(shortfall * p["补偿标准"])})
         carried = chain[-1]["结转下年(亩)"]
     return chain, cumulative
+
+
+def _offsets_before_made_up(name, row, years, findings) -> None:
+    """四(三): before its gap is made up a gap city may not take on 统筹补充耕地 (不得) and in principle
+    not trade 增减挂钩节余指标 (原则上不得; 自然资发〔2021〕178号 excepted). Such 核减 still count (二(一)3
+    据实核减): the finding asks the clerk to check them, the figures are not changed."""
+    y = int(row["年度"])
+    for column, code, rule in (
+            ("统筹补充核减(亩)", "POOLING_BEFORE_MADE_UP", "缺口补齐前，新增耕地应优先补足本市缺口，不得用于承担统筹补充耕地任务"),
+            ("挂钩节余核减(亩)", "LINKAGE_BEFORE_MADE_UP", "缺口补齐前原则上不得开展增减挂钩节余指标调剂，符合自然资发〔2021〕178号"
+                                                          "要求的过渡期内可继续实施")):
+        area = row.get(column)
+        if area:
+            make = error if code == "POOLING_BEFORE_MADE_UP" else warning
+            findings.append(make(code, f"缺口市 {name} {y} 年度尚未补齐任务缺口，却有{column.removesuffix('(亩)')} {area:,.2f} 亩：{rule}。"
+                                 "该核减按二(一)3 据实计入，请核实其依据。", years.cell(column, row["_i"]), f"{CITE} 四(三)"))
 
 
 def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
