@@ -214,15 +214,18 @@ def _offsets_before_made_up(name, row, years, findings) -> None:
     not trade 增减挂钩节余指标 (原则上不得; 自然资发〔2021〕178号 excepted). Such 核减 still count (二(一)3
     据实核减): the finding asks the clerk to check them, the figures are not changed."""
     y = int(row["年度"])
-    for column, code, rule in (
-            ("统筹补充核减(亩)", "POOLING_BEFORE_MADE_UP", "缺口补齐前，新增耕地应优先补足本市缺口，不得用于承担统筹补充耕地任务"),
-            ("挂钩节余核减(亩)", "LINKAGE_BEFORE_MADE_UP", "缺口补齐前原则上不得开展增减挂钩节余指标调剂，符合自然资发〔2021〕178号"
-                                                          "要求的过渡期内可继续实施")):
-        area = row.get(column)
-        if area:
-            make = error if code == "POOLING_BEFORE_MADE_UP" else warning
-            findings.append(make(code, f"缺口市 {name} {y} 年度尚未补齐任务缺口，却有{column.removesuffix('(亩)')} {area:,.2f} 亩：{rule}。"
-                                 "该核减按二(一)3 据实计入，请核实其依据。", years.cell(column, row["_i"]), f"{CITE} 四(三)"))
+
+    def said(column: str, rule: str) -> str:
+        return (f"缺口市 {name} {y} 年度尚未补齐任务缺口，却有{column.removesuffix('(亩)')} {row[column]:,.2f} 亩：{rule}。"
+                "该核减按二(一)3 据实计入，请核实其依据。")
+
+    if row.get("统筹补充核减(亩)"):
+        findings.append(error("POOLING_BEFORE_MADE_UP", said("统筹补充核减(亩)", "缺口补齐前，新增耕地应优先补足本市缺口，"
+                              "不得用于承担统筹补充耕地任务"), years.cell("统筹补充核减(亩)", row["_i"]), f"{CITE} 四(三)"))
+    if row.get("挂钩节余核减(亩)"):
+        findings.append(warning("LINKAGE_BEFORE_MADE_UP", said("挂钩节余核减(亩)", "缺口补齐前原则上不得开展增减挂钩节余指标调剂，"
+                                "符合自然资发〔2021〕178号要求的过渡期内可继续实施"), years.cell("挂钩节余核减(亩)", row["_i"]),
+                                f"{CITE} 四(三)"))
 
 
 def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
