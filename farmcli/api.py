@@ -175,6 +175,24 @@ def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | N
     return Findings(sorted_findings(result.findings), result.policy.id, result.year, result.submissions)
 
 
+def distribute(policy: str, units: list[str] | None, folder: str | os.PathLike, *,
+               units_from: str | os.PathLike | None = None) -> list[Path]:
+    """下发 (SPEC §8): one template per unit into `folder` — the `units` named, and those the county's
+    ledger `units_from` lists on the policy's unit sheet. Returns the paths written."""
+    from farmcli.outputs.distribute import write_unit_templates
+    from farmcli.policies import find_policy, policy_module
+
+    policy_id = find_policy(_text(policy, "policy") or "", "policy")
+    names = list(units or [])
+    if units_from is not None:
+        from farmcli.settlement.folder import listed_units
+
+        names += listed_units(_path(units_from, "units_from"), policy_module(policy_id))
+    if not names:
+        raise LedgerError("没有给出单位。请用 --for 单位名称（可重复），或 --for-units 县级台账.xlsx。")
+    return write_unit_templates(policy_id, names, Path(_path(folder, "folder")))
+
+
 # The command line's options that are not settling options: where they live in the library.
 _ELSEWHERE = {"out": "Settlement.write(folder)", "json": "Settlement.json()", "quiet": "（库不打印任何内容，无需 quiet）",
               "set": "settings={…}", "as-of": "as_of="}

@@ -231,14 +231,19 @@ def _print_submissions(submissions) -> None:
 @app.command()
 def template(
     policy: Annotated[str, typer.Argument(help="政策 ID，如 taojiang")],
-    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（缺省 <政策>-台账模板.xlsx）")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（缺省 <政策>-台账模板.xlsx）；下发时为文件夹（缺省 下发）")] = None,
+    for_: Annotated[Optional[list[str]], typer.Option("--for", help="下发：为这个单位写一份模板，可重复")] = None,
+    for_units: Annotated[Optional[Path], typer.Option("--for-units", help="下发：为县级台账中列出的每个单位写一份模板")] = None,
 ) -> None:
-    """生成某项政策的空白台账（含下拉选项、说明表和设置表）。"""
+    """生成某项政策的空白台账（含下拉选项、说明表和设置表）；--for/--for-units 为各单位各写一份。"""
     from farmcli.policies import find_policy
     from farmcli.outputs.write import os_reason
     from farmcli.outputs.template import write_template
 
     policy_id = find_policy(policy, "命令行")
+    if for_ or for_units is not None:
+        _distribute(policy_id, list(for_ or []), for_units, out or Path("下发"))
+        return
     target = out or Path(f"{policy_id}-台账模板.xlsx")
     if target.exists() and target.is_dir():
         raise LedgerError(f"{target} 是文件夹。请用 --out 给出 .xlsx 文件名。")
@@ -254,6 +259,25 @@ def template(
         raise LedgerError(f"无法写入 {target}：{reason}。请检查文件夹权限，或用 --out 换一个可写的位置。") from exc
     with printing(EXIT_OK):
         stdout_console().print(f"空白台账已写入 {target}", markup=False)
+
+
+def _distribute(policy_id: str, units: list[str], ledger: Path | None, folder: Path) -> None:
+    """template --for/--for-units: one workbook per unit into `folder` (SPEC §8 下发)."""
+    from farmcli import api
+
+    if folder.suffix.lower() in (".xlsx", ".xlsm") or folder.is_file():
+        raise LedgerError(f"下发时 --out 是文件夹（如 --out 下发），而不是文件 {folder}。")
+    try:
+        paths = api.distribute(policy_id, units, folder, units_from=ledger)
+    except OSError as exc:
+        from farmcli.outputs.write import os_reason
+
+        raise LedgerError(f"无法写入 {folder}：{os_reason(exc)}。请检查文件夹权限，或用 --out 换一个位置。") from exc
+    with printing(EXIT_OK):
+        console = stdout_console()
+        console.print(f"已为 {len(paths)} 个单位写出台账模板，在 {folder}：", markup=False)
+        for path in paths:
+            console.print(f"  {path.name}", markup=False)
 
 
 @app.command()

@@ -213,3 +213,37 @@ def test_the_word_report_has_a_submissions_section(folder):
     assert done.returncode == 0, done.stderr
     text = "\n".join(p.text for p in docx.Document(str(folder.parent / "台账-2022年度结算报告.docx")).paragraphs)
     assert "上报情况" in text
+
+
+def test_template_for_units_writes_one_workbook_per_unit_that_settles_back(tmp_path):
+    import openpyxl
+
+    ledger = county(tmp_path)
+    done = run_cli("template", "taojiang", "--for-units", str(ledger), "--for", "新市乡", "--out", str(tmp_path / "下发"))
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "下发").iterdir())
+    assert names == ["修山镇-恢复耕地以奖代补台账.xlsx", "新市乡-恢复耕地以奖代补台账.xlsx", "高桥镇-恢复耕地以奖代补台账.xlsx"]
+    wb = openpyxl.load_workbook(tmp_path / "下发" / names[0])
+    assert dict(wb["设置"].iter_rows(min_row=2, max_col=2, values_only=True))["填报单位"] == "修山镇"
+    notes = [r[4] for r in wb["说明"].iter_rows(min_row=2, max_row=3, values_only=True)]
+    assert "修山镇 填写：图斑" in notes[0] and "乡镇" in notes[1] and "拨付明细" in notes[1] and "由县里填写" in notes[1]
+    unit_column = wb["图斑"].data_validations.dataValidation
+    assert any(v.formula1 == '"修山镇"' for v in unit_column)
+    # the township fills its parcels (leaving 乡镇名称 blank) and sends the file back
+    ws = wb["图斑"]
+    ws.append(["X1", None, 12.5, "已实施", None])
+    back = tmp_path / "回收"
+    back.mkdir()
+    wb.save(back / names[0])
+    county(back)
+    s = farmcli.settle(back, 2022)
+    assert summary_row(s, "修山镇")["实施恢复面积(亩)"] == Decimal("12.5")
+    assert any(f.code == "FOLDER_UNIT_FILLED" for f in s.findings)
+
+
+def test_template_for_writes_a_unit_of_a_policy_whose_units_fill_their_own_row(tmp_path):
+    import openpyxl
+
+    paths = farmcli.distribute("anhui-incentive", ["凤阳县小溪河镇"], tmp_path)
+    wb = openpyxl.load_workbook(paths[0])
+    assert wb["乡镇"]["A2"].value == "凤阳县小溪河镇"

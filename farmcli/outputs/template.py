@@ -3,6 +3,7 @@ for enumerated columns, a `说明` sheet explaining each column, and `设置` pr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from farmcli.outputs.values import FIXED_TIME, display_width
@@ -13,7 +14,18 @@ from farmcli.model.schema import ALIASES, KIND_ZH, SETTINGS
 VALIDATED_ROWS = 5000
 
 
-def write_template(policy_id: str, path: Path) -> None:
+@dataclass(frozen=True)
+class ForUnit:
+    """The template sent to one reporting unit (SPEC §8 下发): its name, the sheets it fills, the
+    column that names it there, and whether it fills its own row of the unit list (prefilled)."""
+
+    name: str
+    fills: tuple[str, ...]
+    column: str
+    own_row: str | None = None  # the sheet whose row 2 is the unit's own, prefilled with its name
+
+
+def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> None:
     import xlsxwriter
 
     data = load_policy_data(policy_id)
@@ -29,7 +41,7 @@ def write_template(policy_id: str, path: Path) -> None:
     settings = book.add_worksheet(SETTINGS.name)
     settings.write_row(0, 0, ["项目", "值", "说明"], header)
     rows = [("政策", data.id, data.title), ("年度", "", "结算年度，如 2022"), ("地区", "", "如 桃江县"),
-            ("填报单位", "", "如 桃江县自然资源局")]
+            ("填报单位", unit.name if unit else "", "如 桃江县自然资源局" if unit is None else "本表的填报单位，请勿改动")]
     rows += [(p.name, "", f"可选，覆盖默认值 {p.value if p.value is not None else '（必填，无默认值）'} {p.unit}；"
               f"依据 {p.citation}") for p in data.parameters if p.name not in {r[0] for r in rows}]
     rows += [(key, "", f"绩效评分输入（可选）：{KIND_ZH.get(kind, kind)}") for key, kind in SETTING_INPUTS.items()]
@@ -56,11 +68,20 @@ def write_template(policy_id: str, path: Path) -> None:
                 ws.data_validation(1, c, VALIDATED_ROWS, c, {
                     "validate": "decimal", "criteria": ">=", "value": 0,
                     "error_title": "须为非负数", "error_message": f"{col.name} 须为不小于 0 的数字"})
+            if unit is not None and spec.name in unit.fills and col.name == unit.column:
+                _name_the_unit(ws, c, unit, spec.name)
         ws.freeze_panes(1, 0)
 
     notes = book.add_worksheet("说明")
     notes.write_row(0, 0, ["工作表", "列", "类型", "必填", "说明"], header)
     r = 1
+    if unit is not None:  # what this unit fills, and what the county keeps (SPEC §8)
+        kept = [spec.name for spec in sheets + [ALIASES] if spec.name not in unit.fills]
+        notes.write_row(r, 0, ["本单位填写", "", "", "", f"{unit.name} 填写：{'、'.join(unit.fills)}（只填本单位的行），"
+                                                          f"以及「设置」表的年度。"], required)
+        notes.write_row(r + 1, 0, ["县里填写", "", "", "", f"{'、'.join(kept)} 由县里填写，本单位不必填；"
+                                                         "填了也不计入。填好后把本文件交回，文件名可以不改。"], header)
+        r += 3
     for spec in [SETTINGS] + sheets + [ALIASES]:
         required_sheet = "（必需的表）" if spec.required else "（可选的表）"
         notes.write_row(r, 0, [spec.name, "", "", "", f"{required_sheet}{spec.help}"])
@@ -91,3 +112,14 @@ def _prefill_claims(ws, header) -> None:
     for c, width in enumerate((8, 10, 16, 6, 60, 6, 10)):
         ws.set_column(c, c, width)
     ws.freeze_panes(1, 0)
+
+
+def _name_the_unit(ws, c: int, unit: ForUnit, sheet: str) -> None:
+    """The unit column offers only the unit's own name; its own row of the unit list is prefilled.
+    A blank there is read as the file's 填报单位 (settlement.folder), so detail rows need not repeat it."""
+    if sheet == unit.own_row:
+        ws.write_string(1, c, unit.name)
+    ws.data_validation(1, c, VALIDATED_ROWS, c, {
+        "validate": "list", "source": [unit.name], "input_title": unit.column,
+        "input_message": f"本单位：{unit.name}（可留空）", "error_title": "只填本单位",
+        "error_message": f"本文件只填 {unit.name} 的行；别的单位的行请由该单位填报。"})

@@ -200,6 +200,19 @@ def unit_sheets(module) -> tuple[list[str], str | None]:
     return naming, None
 
 
+def listed_units(path: Path, module) -> list[str]:
+    """The units a county's ledger lists (`template --for-units`): the policy's unit column
+    (UNITS) of its sheet, each name once, in ledger order."""
+    key = module.UNITS
+    spec = next(s for s in module.SHEETS if s.name == key.sheet)
+    table, _ = read_table(open_workbook(path), replace(spec, required=False))
+    names = {} if table is None else {name_key(v): str(v) for v in reversed(table.columns[key.column]) if v}
+    if not names:
+        raise LedgerError(f"{path} 的「{key.sheet}」表中没有{key.column}，无法据此下发模板。"
+                          f"请检查台账，或改用 --for 单位名称（可重复）。")
+    return list(reversed(names.values()))
+
+
 def _main_file(folder: Path, files: list[_File], module, main: Path | None) -> _File:
     if main is not None:
         wanted = [p.resolve() for p in (main, folder / main)]
