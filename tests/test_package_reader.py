@@ -71,3 +71,37 @@ def test_a_zip_bomb_is_refused_before_any_parser_sees_it(tmp_path):
         out.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (60 * 1024**2) + b"</a>")
     with pytest.raises(LedgerError, match="压缩炸弹"):
         open_package(path)
+
+
+def _compressed(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+        with open(path, "rb") as fh:
+            fh.seek(info.header_offset + 26)
+            skip = int.from_bytes(fh.read(2), "little") + int.from_bytes(fh.read(2), "little")
+            fh.seek(info.header_offset + 30 + skip)
+            return fh.read(info.compress_size)
+
+
+def test_the_ledger_parts_are_copied_compressed_as_they_are(tmp_path):
+    """No inflating and deflating again (issue 28, Scale): the filled workbook holds the ledger's
+    sheet parts byte for byte as compressed — except a sheet whose tab selection is taken out."""
+    from farmcli.cli import app
+
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes((ROOT / "sample_data" / "taojiang-2022.xlsx").read_bytes())
+    with zipfile.ZipFile(ledger) as archive:  # recompressed at another level: a re-deflate would not match
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    with zipfile.ZipFile(ledger, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    with pytest.raises(SystemExit):
+        app(["settle", "2022", str(ledger), "--out", str(tmp_path / "out"), "--quiet"])
+    filled = next((tmp_path / "out").glob("*.xlsx"))
+    with open_package(ledger) as package:
+        sheets = {s.part for s in package.sheets if b"tabSelected" not in package.read(s.part)}
+    assert sheets
+    for part in sheets:
+        assert _compressed(filled, part) == _compressed(ledger, part), part
+    with zipfile.ZipFile(filled) as archive:
+        assert archive.testzip() is None

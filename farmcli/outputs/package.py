@@ -22,6 +22,7 @@ from farmcli.ooxml.opc import (ContentTypes, Rel, fresh_name, reachable, read_re
                                  write_rels)
 from farmcli.outputs.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
 from farmcli.ooxml.package import Package, open_package
+from farmcli.ooxml.zipcopy import can_copy_raw, copy_raw
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml", "application/vnd.ms-office.vbaProject",
@@ -234,6 +235,9 @@ class _Fill:
 
     def _copy(self, source: zipfile.ZipFile, out: zipfile.ZipFile, name: str, new: str) -> None:
         info = source.getinfo(name)
+        if can_copy_raw(info):  # its compressed bytes as they are: no inflating and deflating again
+            copy_raw(source, info, out, _entry(new))
+            return
         with source.open(info) as src, out.open(_entry(new), "w", force_zip64=info.file_size > ZIP64_AT) as dst:
             shutil.copyfileobj(src, dst, COPY_CHUNK)
 
@@ -241,10 +245,13 @@ class _Fill:
         """A ledger sheet, with `tabSelected` taken out of its sheet view, if it has it: only
         结算总览 is selected when the workbook opens. Only the sheet's head is looked at."""
         info = self.led.getinfo(name)
+        if can_copy_raw(info) and not self._selected(info):  # nothing to edit: its compressed bytes as they are
+            report = None if self.progress is None or info.file_size < PROGRESS_STEP else \
+                (lambda done, total: self.progress(sheet, done * info.file_size // max(total, 1), info.file_size))
+            copy_raw(self.led, info, out, _entry(name), report)
+            return
         with self.led.open(info) as src, out.open(_entry(name), "w", force_zip64=info.file_size > ZIP64_AT) as dst:
-            head = b""
-            while len(head) < HEAD_LIMIT and b"<sheetData" not in head and (chunk := src.read(1 << 16)):
-                head += chunk
+            head = _head(src)
             end = head.find(b"<sheetData")
             end = len(head) if end < 0 else end
             edited = _SELECTED.sub(rb"\1", head[:end])
@@ -262,6 +269,22 @@ class _Fill:
                     self.progress(sheet, done, info.file_size)
                     reported = done
             self.progress(sheet, info.file_size, info.file_size)
+
+
+    def _selected(self, info: zipfile.ZipInfo) -> bool:
+        """Does the sheet's head (before <sheetData>) select its tab?"""
+        with self.led.open(info) as src:
+            head = _head(src)
+        end = head.find(b"<sheetData")
+        return _SELECTED.search(head[:len(head) if end < 0 else end]) is not None
+
+
+def _head(src) -> bytes:
+    """A sheet part's first bytes, up to its <sheetData> (at most about HEAD_LIMIT)."""
+    head = b""
+    while len(head) < HEAD_LIMIT and b"<sheetData" not in head and (chunk := src.read(1 << 16)):
+        head += chunk
+    return head
 
 
 RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
