@@ -247,3 +247,24 @@ def test_template_for_writes_a_unit_of_a_policy_whose_units_fill_their_own_row(t
     paths = farmcli.distribute("anhui-incentive", ["凤阳县小溪河镇"], tmp_path)
     wb = openpyxl.load_workbook(paths[0])
     assert wb["乡镇"]["A2"].value == "凤阳县小溪河镇"
+
+
+def test_re_settling_reports_changes_per_unit_and_file(folder):
+    first = run_cli("settle", "2022", str(folder))
+    assert first.returncode == 0, first.stderr
+    town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["X2", "修山镇", 20.5, "已实施", None],
+                          ["X3", "修山镇", 12.5, "已实施", None]])
+    again = run_cli("settle", "2022", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert "修山镇（修山镇-台账.xlsx）：图斑 新增 1 行，面积 +12.50 亩" in again.stderr + again.stdout
+    report = (folder.parent / "台账-2022年度结算报告.md").read_text("utf-8")
+    assert "修山镇（修山镇-台账.xlsx）：图斑 新增 1 行，面积 +12.50 亩" in report
+
+
+def test_submission_changes_is_a_pure_function_of_two_records():
+    from farmcli.settlement.folder import submission_changes
+
+    before = [{"file": "a.xlsx", "unit": "修山镇", "sums": {"图斑": {"行数": "3", "面积(亩)": "10.0"}}}]
+    after = [{"file": "a.xlsx", "unit": "修山镇", "sums": {"图斑": {"行数": "2", "面积(亩)": "7.5"}}}]
+    assert [i["本次"] for i in submission_changes(before, after)] == ["图斑 减少 1 行，面积 -2.50 亩"]
+    assert submission_changes(before, before) == [] and submission_changes(None, after) == []

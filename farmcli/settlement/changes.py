@@ -80,6 +80,10 @@ def make_record(s, result_sheets: list[str] | None = None) -> dict:
               "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
     if result_sheets is not None:
         record["result_sheets"] = list(result_sheets)
+    if getattr(s, "submissions", ()):  # a folder settled as one: what each file counted (SPEC §8)
+        from farmcli.settlement.folder import submission_record
+
+        record["submissions"] = submission_record(s.submissions)
     return record
 
 
@@ -152,6 +156,10 @@ def compare(previous: dict | None, current: dict, where: str | None = None, watc
         old = previous.get("totals", {}).get(column)
         if column in watch.totals and not _same(old, value):
             changes.items.append(_item("合计", "", column, old, value))
+    if current.get("submissions"):  # a folder settled as one: what each file counted (SPEC §8)
+        from farmcli.settlement.folder import submission_changes
+
+        changes.items += submission_changes(previous.get("submissions"), current["submissions"])
     return changes
 
 
@@ -162,6 +170,8 @@ def describe(item: dict) -> str:
             return f"{value:,.2f}"
         return "空" if value is None else str(value)
 
+    if item["表"] == "上报情况" and item["上次"] is None and item["列"] == "":
+        return f"{item['对象']}：{item['本次']}"  # a file's rows changed (SPEC §8)
     who = " ".join(x for x in (item["对象"], item["列"]) if x)
     delta = f" ({item['差额']:+,.2f})" if item["差额"] is not None else ""
     return f"{item['表']}：{who} {fmt(item['上次'])} → {fmt(item['本次'])}{delta}"

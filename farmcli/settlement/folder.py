@@ -400,6 +400,41 @@ class Cycle:
         return out
 
 
+def submission_record(submissions) -> list[dict]:
+    """What the settlement's record keeps of each file, for the next run's changes per file."""
+    return [{"file": sub.file, "unit": sub.unit, "sums": sub.sums} for sub in submissions]
+
+
+def submission_changes(previous: list | None, current: list) -> list[dict]:
+    """`修山镇（修山镇-台账.xlsx）：图斑 新增 3 行，面积 +12.50 亩` for each file whose counted rows changed
+    since the last run (a file new or gone shows in 上报情况's own rows). Pure, exact."""
+    from farmcli.model.schema import split_unit
+
+    before = {r.get("file"): r for r in previous or [] if isinstance(r, dict)}
+    items = []
+    for r in current:
+        old = before.get(r["file"])
+        if old is None:
+            continue
+        parts = []
+        for sheet, sums in r["sums"].items():
+            was = old.get("sums", {}).get(sheet, {})
+            rows = int(sums.get("行数", 0)) - int(was.get("行数", 0))
+            if rows:
+                parts.append(f"{sheet} {'新增' if rows > 0 else '减少'} {abs(rows)} 行")
+            for column, value in sums.items():
+                if column == "行数":
+                    continue
+                delta = Decimal(value) - Decimal(str(was.get(column, "0")))
+                if delta:
+                    name, unit = split_unit(column)
+                    parts.append(f"{name} {delta:+,.2f}{' ' + unit if unit else ''}")
+        if parts:
+            items.append({"表": "上报情况", "对象": f"{r['unit'] or '（未填填报单位）'}（{r['file']}）", "列": "",
+                          "上次": None, "本次": "，".join(parts), "差额": None})
+    return items
+
+
 def _sums(f: _File) -> dict[str, dict[str, str]]:
     """Each counted sheet's additive columns summed (exact), for the next run's changes per file."""
     out = {}
