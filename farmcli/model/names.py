@@ -71,6 +71,7 @@ class NameIndex:
 
     canonical: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    standard: dict[str, str] = field(default_factory=dict)  # a standard name's key → how 别名 writes it
 
     def resolve(self, name: object) -> str | None:
         """The key of the known name `name` stands for, or None — never a guess."""
@@ -83,19 +84,27 @@ class NameIndex:
         return None
 
     @classmethod
+    def with_aliases(cls, aliases: dict[str, tuple[str, str]]) -> NameIndex:
+        """An index with no names yet that applies 别名 (alias key → (standard key, standard name))."""
+        return cls(aliases={a: k for a, (k, _) in aliases.items()}, standard={k: n for k, n in aliases.values()})
+
+    def add(self, value: object) -> str:
+        """Make `value` a known name and return its key: its 别名's standard name where it has one,
+        so `二街` and `二街镇` group as one when 别名 says so (SPEC §1 Names)."""
+        key = name_key(value)
+        if key in self.aliases:
+            key = self.aliases[key]
+            self.canonical.setdefault(key, self.standard.get(key, str(value)))
+        else:
+            self.canonical.setdefault(key, str(value))
+        return key
+
+    @classmethod
     def of(cls, values: list, aliases: dict[str, tuple[str, str]]) -> tuple[NameIndex, list[str | None]]:
         """The known names among `values` (a table's name column), with 别名 applied, and each
         value's key (None for a blank). `aliases`: alias key → (standard key, standard name)."""
-        index = cls(aliases={a: k for a, (k, _) in aliases.items()})
-        keys: list[str | None] = []
-        for value in values:
-            if value is None:
-                keys.append(None)
-                continue
-            key, display = aliases.get(name_key(value), (name_key(value), str(value)))
-            index.canonical.setdefault(key, display)
-            keys.append(key)
-        return index, keys
+        index = cls.with_aliases(aliases)
+        return index, [None if value is None else index.add(value) for value in values]
 
     def display(self, key: str) -> str:
         return self.canonical[key]

@@ -143,6 +143,10 @@ class Inputs:
         """Known names from `column` of `table`, with 别名 applied; also each row's key."""
         return NameIndex.of(table.columns[column], self.aliases)
 
+    def names(self) -> NameIndex:
+        """An empty index that applies 别名: the one way a policy groups rows by a name."""
+        return NameIndex.with_aliases(self.aliases)
+
 
 @dataclass
 class Outcome:

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from farmcli.model.findings import Finding, error, warning
 from farmcli.model.money import ZERO, round_money, sum_or_pending
-from farmcli.model.names import name_key
 from farmcli.model.result import COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
@@ -84,8 +83,11 @@ def settle(inputs: Inputs) -> Outcome:
     county_index, county_keys = inputs.name_index(counties, "县名称")
     county_rows = {key: i for i, key in enumerate(county_keys) if key is not None}
     county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
-    quota = {name_key(q["市名称"]): (q["名额"], q["激励金额(元)"], quotas.cell("名额", i), quotas.cell("激励金额(元)", i))
+    # 名额 and 县.所属市 name the same cities, and 别名 applies to both (`合肥 → 合肥市`).
+    cities, city_keys = inputs.name_index(quotas, "市名称")
+    quota = {city_keys[i]: (q["名额"], q["激励金额(元)"], quotas.cell("名额", i), quotas.cell("激励金额(元)", i))
              for i, q in quotas.records() if q["市名称"]}
+    _, town_keys = inputs.name_index(towns, "乡镇名称")
 
     rows, candidates, seen = [], {}, {}
     for i, town in towns.records():
@@ -93,7 +95,7 @@ def settle(inputs: Inputs) -> Outcome:
             continue
         county_key = county_index.resolve(town["所属县"]) if town["所属县"] else None
         # One township, one place: names compare after normalisation (鲇埠回族乡 ≡ 鲇埠乡), within its county.
-        same = (county_key or name_key(town["所属县"] or ""), name_key(town["乡镇名称"]))
+        same = (county_key or f"?{town['所属县']}", town_keys[i])
         first = seen.setdefault(same, towns.lines[i])
         row = {"乡镇名称": town["乡镇名称"], "所属县": town["所属县"], "所属市": None, "评价得分": town["评价得分"],
                "市内排名": None, "结果": EXCLUDED, "原因": "", "依据": "", "激励金额(元)": None, "村级最低(元)": None,
@@ -123,7 +125,7 @@ def settle(inputs: Inputs) -> Outcome:
                                   f"{CITE} 第五条、第六条"))
             row.update({"结果": UNDECIDED, "原因": f"{'、'.join(c for c, _ in unread)}无法识别，能否推荐待定",
                         "依据": f"{CITE} 第五条、第六条", "_flag": True})
-        candidates.setdefault(name_key(row["所属市"]), []).append(row)
+        candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(row)
 
     for city, members in candidates.items():
         _rank(city, members, quota, towns, p, cite, findings)

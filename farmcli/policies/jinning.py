@@ -14,7 +14,7 @@ from decimal import Decimal
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money, sum_or_pending
-from farmcli.model.names import NameIndex, name_key
+from farmcli.model.names import NameIndex
 from farmcli.model.result import AREA, COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
@@ -104,14 +104,14 @@ def settle(inputs: Inputs) -> Outcome:
         table.rows.append(_settle_project(projects, i, row, p, cite, inputs.year, findings))
 
     eligible = [r for r in table.rows if r["是否符合"] == ELIGIBLE]
-    town_table, town_index, town_keys = _summary(table.rows, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)")
-    unit_table, _, _ = _summary(table.rows, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)")
+    town_index = inputs.names()  # 别名 applies to townships here and in 村组 alike
+    town_table, town_keys = _summary(table.rows, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)", town_index)
+    unit_table, _ = _summary(table.rows, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)", inputs.names())
     tables = [table, town_table, unit_table]
     villages = inputs.tables.get("村组")
     if villages is not None:
-        pending = {name_key(r["乡镇"]) for r in eligible if r["乡镇"] and r["乡镇激励(元)"] is None}
-        # A township with a pending project has no known incentive yet: nothing to split.
-        incentive = {key: None if key in pending else g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
+        # A township with a pending project has no known incentive yet (its 汇总 is pending): nothing to split.
+        incentive = {key: g["乡镇激励(元)"] for key, g in zip(town_keys, town_table.rows)}
         tables.append(_village_split(villages, incentive, town_index, findings))
 
     def total(column):  # a pending figure (None) makes its total pending: never a sum that leaves it out
@@ -212,14 +212,12 @@ def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, s
     return ELIGIBLE, "已取得验收批文", f"{CITE} 四、六(一)"
 
 
-def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameIndex, list[str]]:
-    """Per township (or construction unit): eligible projects, incentive, paid and due."""
-    index = NameIndex()
+def _summary(rows, key_column, amount, due, paid, index: NameIndex) -> tuple[ResultTable, list[str]]:
+    """Per township (or construction unit): eligible projects, incentive, paid and due. Names group
+    through `index` (别名 applied); the keys are returned in table order."""
     groups: dict[str, dict] = {}
     for r in rows:
-        name = r.get(key_column)
-        key = name_key(name) if name else "（未填）"
-        index.canonical.setdefault(key, str(name or "（未填）"))
+        key = index.add(r.get(key_column) or "（未填）")
         g = groups.setdefault(key, {key_column: index.display(key), "符合项目数": 0, amount: ZERO, "已拨付(元)": ZERO,
                                     "应拨(元)": ZERO})
         g["符合项目数"] += r["是否符合"] == ELIGIBLE
@@ -231,7 +229,7 @@ def _summary(rows, key_column, amount, due, paid) -> tuple[ResultTable, NameInde
     name = "乡镇汇总" if key_column == "乡镇" else "建设单位汇总"
     table = ResultTable(name, columns, list(groups.values()))
     table.total = {key_column: "合计", **{c.name: sum_or_pending(g[c.name] for g in table.rows) for c in columns[1:]}}
-    return table, index, list(groups)
+    return table, list(groups)
 
 
 def _village_split(villages, incentive: dict[str, Decimal], town_index, findings) -> ResultTable:
