@@ -8,9 +8,11 @@ import openpyxl
 
 from conftest import SAMPLE, run_cli
 from farmcli.outputs.package import read_record
+from farmcli.outputs.record import RECORD_SHEET
 from package_check import check_package
 
 RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "图表", "变更", "发现问题", "参数"]
+RECORD = [RECORD_SHEET]  # very hidden, after the result sheets
 LEDGER = ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
 
 
@@ -26,7 +28,7 @@ def test_an_earlier_settlement_settled_again_replaces_its_results(tmp_path):
     assert result.returncode == 0, result.stderr
     path = next(again.glob("*.xlsx"))
     check_package(path)
-    assert openpyxl.load_workbook(path).sheetnames == RESULTS + LEDGER
+    assert openpyxl.load_workbook(path).sheetnames == RESULTS + RECORD + LEDGER
     assert sorted(p.name for p in again.iterdir() if p.name.startswith(".farmcli-")) == []  # no temporary left
 
 
@@ -40,7 +42,7 @@ def test_a_ledger_sheet_named_like_a_result_keeps_its_name(tmp_path):
     path = next((tmp_path / "o").glob("*.xlsx"))
     check_package(path)
     out = openpyxl.load_workbook(path)
-    assert out.sheetnames == RESULTS[:-1] + ["参数(结算)"] + LEDGER + ["参数"]
+    assert out.sheetnames == RESULTS[:-1] + ["参数(结算)"] + RECORD + LEDGER + ["参数"]
     assert out["参数"]["A1"].value == "我的参数" and out["参数(结算)"]["A1"].value == "参数"
 
 
@@ -54,7 +56,7 @@ def test_a_clerks_sheet_named_like_a_result_survives_settling_the_settlement_aga
     first = tmp_path / "of1"
     assert run_cli("settle", "2022", str(ledger), "--out", str(first), "--quiet").returncode in (0, 1)
     earlier = first / "f1-2022年度结算.xlsx"
-    fresh = ["结算总览", "乡镇汇总(结算)"] + RESULTS[2:] + LEDGER + ["乡镇汇总"]
+    fresh = ["结算总览", "乡镇汇总(结算)"] + RESULTS[2:] + RECORD + LEDGER + ["乡镇汇总"]
     assert openpyxl.load_workbook(earlier).sheetnames == fresh
     assert json.loads(read_record(earlier))["result_sheets"] == fresh[:len(RESULTS)]
     second = tmp_path / "of2"

@@ -15,14 +15,17 @@ from farmcli.model.progress import Progress
 from farmcli.outputs.workbook import Writer, write_results
 from farmcli.settlement.build import Settlement
 
+from farmcli.outputs.record import RECORD_SHEET
+
 CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
 
 
 def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
-                   record: bytes | Callable[[list[str]], bytes] | None = None):
+                   record: bytes | Callable[[list[str], list[list[str]]], bytes] | None = None):
     """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front, and
     the settlement's `record` inside — given as a function, it is called with the names of the
-    result sheets written, which the record lists (what a re-settle drops). A ledger whose parts
+    result sheets written, which the record lists (what a re-settle drops), and each sheet's
+    fingerprint (outputs/fingerprint.py: what the workbook says, for the next run). A ledger whose parts
     cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
     takes the results the same way. Returns the FillReport."""
     from farmcli.outputs.package import fill_workbook, read_record
@@ -39,12 +42,21 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
         written = [sheet.get_name() for sheet in w.book.worksheets()]
         w.book.close()
         if callable(record):
-            record = record(written)
+            record = record(written, _fingerprints(temps[0], ledger, drop))
         report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
         return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)
+
+
+def _fingerprints(results: Path, ledger: Path, drop: list[str]) -> list[list[str]]:
+    """Each sheet's fingerprint, in the filled workbook's tab order: the result sheets, then the
+    ledger's kept sheets (copied part for part, so they say in the output what they say here)."""
+    from farmcli.outputs.fingerprint import workbook_fingerprints
+    from farmcli.outputs.record import RECORD_SHEET
+
+    return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET))
 
 
 def _listed_sheets(data: bytes | None) -> list[str] | None:
@@ -79,6 +91,7 @@ def result_sheet_names(s: Settlement, earlier: bool,
     if earlier:
         old = set(earlier_sheets) if earlier_sheets is not None else \
             {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
+        old.add(RECORD_SHEET)
         drop = [n for n in ledger if n in old]
         ledger = [n for n in ledger if n not in old]
     else:

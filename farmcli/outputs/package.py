@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from farmcli.outputs import bookxml
-from farmcli.outputs.record import PROPS_TYPE, read_record, record_item, record_parts  # noqa: F401 (read_record: public here too)
+from farmcli.outputs.record import RECORD_SHEET, read_record, record_item, record_sheet  # noqa: F401 (read_record: public here too)
 from farmcli.ooxml.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
                                  write_rels)
 from farmcli.outputs.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
@@ -74,6 +74,10 @@ class _Fill:
         """Cut the relationships to dropped sheets, macros and an earlier record; every part no
         longer reached goes (their drawings, comments, signatures…)."""
         cut = set()
+        for name, rid in self.sheets:
+            if name == RECORD_SHEET:  # a name no clerk picks: an earlier record goes, the new one is written
+                drop.add(name)
+                self.report.record_replaced = True
         self.report.dropped_sheets = [n for n, _ in self.sheets if n in drop]
         for name, rid in self.sheets:
             if name in drop:
@@ -108,7 +112,8 @@ class _Fill:
         styles = self._styles()
         front = self._result_sheets(styles)
         if self.record is not None:
-            self._record_parts()
+            ledger_ids = [s["sheetId"] for s in bookxml.sheets(self.led.read(self.book))]
+            front.append(self._record_sheet(1 + max([s["sheetId"] for s in front] + ledger_ids + [0])))
         self._index_parts(front)
         kept = {rid for _n, rid in self.sheets if rid not in self.cut_ids}
         sheet_of = {rid: name for name, rid in self.sheets}
@@ -195,17 +200,13 @@ class _Fill:
         self.report.result_sheets = [s["name"] for s in front]
         return front
 
-    def _record_parts(self) -> None:
-        number = 1
-        while {f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"} & self.taken:
-            number += 1
-        item, props = f"customXml/item{number}.xml", f"customXml/itemProps{number}.xml"
-        self.taken |= {item, props}
-        self.new_parts.update(record_parts(self.record, item, props))
-        self.types.add(item, "application/xml", True)
-        self.types.add(props, PROPS_TYPE)
-        self.types.add(rels_name(item), RELS_TYPE, True)
-        self._add_rel("customXml", item)
+    def _record_sheet(self, sheet_id: int) -> dict:
+        """The record, as a very hidden sheet after the result sheets (outputs/record.py)."""
+        part = fresh_name("xl/worksheets/sheet1.xml", self.taken)
+        self.new_parts[part] = record_sheet(self.record)
+        self.types.add(part, WORKSHEET_TYPE)
+        self._add_rel("worksheet", part)
+        return {"name": RECORD_SHEET, "state": "veryHidden", "sheetId": sheet_id, "rid": self.new_rels[-1].id}
 
     def _index_parts(self, front: list[dict]) -> None:
         drop = set(self.report.dropped_sheets)
@@ -288,6 +289,7 @@ def _head(src) -> bytes:
 
 
 RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 ZIP64_AT = 1 << 30
 
 

@@ -1,7 +1,9 @@
-"""The settlement's record inside the filled workbook: a custom XML part, as Office keeps them.
+"""The settlement's record inside the filled workbook: a very hidden sheet, `RECORD_SHEET`.
 
-`customXml/itemN.xml` holds `<farmcli xmlns="urn:farmcli:record" encoding="base64">…</farmcli>`
-(base64, so no byte of the JSON can break the XML), with its `itemPropsN.xml`.
+A sheet is what every program that saves a workbook keeps (Excel, WPS, LibreOffice, openpyxl);
+openpyxl and LibreOffice drop custom XML parts, where farmcli kept the record before (read still,
+`record_item`). Cell A1 says what the sheet is (`RECORD_MARK`); A2, A3 … hold the record's bytes
+in base64 (no byte of the JSON can break the XML), in pieces below Excel's 32,767 characters a cell.
 """
 
 from __future__ import annotations
@@ -13,35 +15,68 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.ooxml.opc import Rel, write_rels
 from farmcli.ooxml.package import Package
 
 RECORD_NS = "urn:farmcli:record"
 RECORD_LIMIT = 256 * 1024**2  # a record part larger than this is not ours
-PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
-DATASTORE_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
-RECORD_GUID = "{6E0F7A4B-3C1D-5B2A-9F80-FA4C11E0D5A1}"  # one fixed id: same settlement, same bytes
-PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+RECORD_SHEET = "farmcli结算记录"
+RECORD_MARK = "farmcli record (base64 JSON); do not edit"
+PIECE = 32000  # base64 characters a cell
+SML_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
 def read_record(path: Path | Package) -> bytes | None:
     """The record `fill_workbook` stored in the workbook at `path` (or in an open package), or None."""
     if isinstance(path, Package):
-        return _find_record(path.archive)
+        return _find_record(path.archive, path.path)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         return None
     with archive:
-        return _find_record(archive)
+        return _find_record(archive, Path(path))
 
 
-def _find_record(archive: zipfile.ZipFile) -> bytes | None:
+def _find_record(archive: zipfile.ZipFile, path: Path) -> bytes | None:
+    found = _sheet_record(path, archive)
+    if found is not None:
+        return found
     for info in archive.infolist():
         found = record_item(archive, info.filename)
         if found is not None:
             return found
     return None
+
+
+def _sheet_record(path: Path, archive: zipfile.ZipFile) -> bytes | None:
+    from farmcli.outputs.fingerprint import sheet_parts
+
+    try:
+        if RECORD_SHEET not in sheet_parts(archive):
+            return None
+        from farmcli.read.formats import open_calamine
+
+        book = open_calamine(Path(path), "xlsx")
+        try:
+            rows = book.get_sheet_by_name(RECORD_SHEET).to_python()
+        finally:
+            book.close()
+        column = [str(row[0]) if row and row[0] is not None else "" for row in rows]
+        if not column or column[0] != RECORD_MARK:
+            return None
+        return base64.b64decode("".join(column[1:]), validate=True)
+    except Exception:  # a damaged or foreign sheet is simply not a record
+        return None
+
+
+def record_sheet(record: bytes) -> bytes:
+    """The worksheet part that holds `record` (inline strings: no shared-strings part to touch)."""
+    body = base64.b64encode(record).decode()
+    pieces = [RECORD_MARK] + [body[i:i + PIECE] for i in range(0, len(body), PIECE)]
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{piece}</t></is></c></row>'
+                   for n, piece in enumerate(pieces, start=1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{SML_NS}">'
+            f'<sheetData>{rows}</sheetData></worksheet>').encode()
 
 
 def record_item(archive: zipfile.ZipFile, name: str) -> bytes | None:
@@ -60,20 +95,6 @@ def record_item(archive: zipfile.ZipFile, name: str) -> bytes | None:
         return base64.b64decode(root.text or "", validate=True)
     except Exception:  # a damaged or foreign item is simply not a record
         return None
-
-
-def record_parts(record: bytes, item: str, props: str) -> dict[str, bytes]:
-    """The item, its properties and its relationships, by part name."""
-    body = base64.b64encode(record).decode()
-    folder, name = item.rsplit("/", 1)
-    return {
-        item: (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-               f'<farmcli xmlns="{RECORD_NS}" encoding="base64">{body}</farmcli>').encode(),
-        props: (f'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<ds:datastoreItem ds:itemID="{RECORD_GUID}" '
-                f'xmlns:ds="{DATASTORE_NS}"><ds:schemaRefs><ds:schemaRef ds:uri="{RECORD_NS}"/></ds:schemaRefs>'
-                f'</ds:datastoreItem>').encode(),
-        f"{folder}/_rels/{name}.rels": write_rels([Rel("rId1", PROPS_REL, props.rsplit("/", 1)[1])]),
-    }
 
 
 def record_dict(data: bytes | None) -> dict | None:

@@ -74,7 +74,8 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None,
                                                              Watch.of(s.tables, s.totals)))
 
-            def data(result_sheets: list[str]) -> bytes:  # the record names the result sheets it goes with
+            def data(result_sheets: list[str], sheets: list[list[str]]) -> bytes:
+                # the record names the result sheets it goes with, and what each output says
                 return _record_bytes(make_record(s, result_sheets))
             write_atomically({
                 paths["workbook"]: lambda p: write_workbook(s, p, progress, record=data),
