@@ -50,13 +50,14 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
             temp.unlink(missing_ok=True)
 
 
-def _fingerprints(results: Path, ledger: Path, drop: list[str]) -> list[list[str]]:
+def _fingerprints(results: Path, ledger, drop: list[str]) -> list[list[str]]:
     """Each sheet's fingerprint, in the filled workbook's tab order: the result sheets, then the
     ledger's kept sheets (copied part for part, so they say in the output what they say here)."""
     from farmcli.outputs.fingerprint import workbook_fingerprints
     from farmcli.outputs.record import RECORD_SHEET
 
-    return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET))
+    source = getattr(ledger, "path", ledger)  # the reader's open package, or the values copy's path
+    return workbook_fingerprints(results) + workbook_fingerprints(source, skip=(*drop, RECORD_SHEET))
 
 
 def _listed_sheets(data: bytes | None) -> list[str] | None:
