@@ -9,8 +9,9 @@ from pathlib import Path
 
 import openpyxl
 
+from farmcli.model.cells import INVISIBLE
 from farmcli.model.findings import INFO
-from farmcli.model.schema import SheetSpec, split_unit, unit_factor
+from farmcli.model.schema import ALIASES, SheetSpec, split_unit, unit_factor
 from farmcli.policies import policy_module
 from farmcli.read.headers import match_header
 from farmcli.settlement.build import settle_ledger
@@ -33,9 +34,10 @@ def load(path: Path) -> dict[str, list[list]]:
 
 
 def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None, date1904: bool = False,
-         stray: str | None = None) -> Path:
+         stray: str | None = None, merges: dict | None = None) -> Path:
     """`date1904`: the workbook counts dates from 1904, as one made on a Mac; `stray`: a blank-looking
-    cell (a space) there on every sheet, so the reader streams the sheets instead of calamine."""
+    cell (a space) there on every sheet, so the reader streams the sheets instead of calamine;
+    `merges`: sheet → merged ranges (r0, c0, r1, c1), 0-based and inclusive."""
     wb = openpyxl.Workbook()
     if date1904:
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -53,6 +55,9 @@ def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None,
     if stray:
         for ws in wb.worksheets:
             ws[stray] = " "
+    for sheet, ranges in (merges or {}).items():
+        for r0, c0, r1, c1 in ranges:  # 0-based, inclusive
+            wb[sheet].merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     wb.save(path)
     return path
 
@@ -125,6 +130,8 @@ def figures(path: Path, policy: str, year: int) -> tuple[dict, list[str]]:
     s = settle_ledger(path, year, policy)
 
     def norm(v):
+        if isinstance(v, str):  # names as typed, without the invisible characters a rewrite puts in them
+            return INVISIBLE.sub("", v)
         if isinstance(v, Decimal):
             return v.quantize(Decimal("0.000001"))
         return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
@@ -275,24 +282,140 @@ def dates_1904_streamed(spec, rows, h, cols, fmt):
 dates_1904_streamed.save = {"date1904": True, "stray": "XFD1048576"}
 
 
+def _own_factor(spec, rows, h, name) -> Decimal:
+    """The factor to the column's own unit of the unit the sample writes it in (名额 is in 万元)."""
+    return unit_factor(spec.column(name).kind, match_header(rows[h], spec).found[name][1]) or Decimal(1)
+
+
+def _scaled(d: Decimal, factor: Decimal, divisor: str):
+    with localcontext() as ctx:
+        ctx.prec = 40
+        scaled = d * factor / Decimal(divisor)
+    return str(scaled) if len(scaled.as_tuple().digits) > 15 else float(scaled)
+
+
+def unit_in_title_row(spec, rows, h, cols, fmt):
+    """`单位：万元、公顷` once above the table; money and area headers lose their own unit."""
+    scale = {"money": "10000", "area": "15"}
+    for col, i in _columns(spec, cols, tuple(scale)):
+        factor = _own_factor(spec, rows, h, col.name)
+        for r in _cells(rows, h):
+            d = decimal(rows[r][i]) if i < len(rows[r]) else None
+            if d is not None and not is_total(rows[r]):
+                rows[r][i] = _scaled(d, factor, scale[col.kind])
+            elif d is not None:
+                rows[r][i] = _scaled(d, factor, scale[col.kind])
+        rows[h][i] = split_unit(col.name)[0]
+    return rows[:h] + [[f"{spec.name}台账（单位：万元、公顷）"], [None]] + rows[h:]
+
+
+def two_row_header(spec, rows, h, cols, fmt, merges):
+    """A parent `金额（万元）` merged over the money columns' sub-headers; every other header merged
+    down over the two rows."""
+    width = max(len(r) for r in rows[h:])
+    head = (list(rows[h]) + [None] * width)[:width]
+    money = {i: col for col, i in _columns(spec, cols, ("money",))}
+    top, sub = [None] * width, [None] * width
+    c = 0
+    while c < width:
+        if c in money:
+            run = c
+            while run + 1 < width and run + 1 in money:
+                run += 1
+            top[c] = "金额（万元）"
+            for m in range(c, run + 1):
+                sub[m] = split_unit(money[m].name)[0]
+                factor = _own_factor(spec, rows, h, money[m].name)
+                for r in _cells(rows, h):
+                    d = decimal(rows[r][m]) if m < len(rows[r]) else None
+                    if d is not None:
+                        rows[r][m] = _scaled(d, factor, "10000")
+            if run > c:
+                merges.append((h, c, h, run))
+            c = run + 1
+            continue
+        top[c] = head[c]
+        if head[c] is not None:
+            merges.append((h, c, h + 1, c))
+        c += 1
+    return rows[:h] + [top, sub] + rows[h + 1:]
+
+
+two_row_header.merges = True
+
+
+def footer_rows(spec, rows, h, cols, fmt):
+    """Notes and signatures under the table, the way clerks write them."""
+    width = max(len(r) for r in rows[h:])
+    notes = ["注：本表据各乡镇上报数据汇总。", "说明：面积以验收为准", "制表人：张三  审核人：李四", "填表人：王五",
+             "负责人：赵六", "联系电话：0737-1234567", "填报日期：2024年1月5日"]
+    return rows + [[None] * width] + [[note] + [None] * (width - 1) for note in notes]
+
+
+_WHEN = ("{d.year}/{d.month}/{d.day} 10:00", "{d:%Y-%m-%d} 10:00:00", "{d.year}年{d.month}月{d.day}日 10时")
+
+
+def dates_as_text(spec, rows, h, cols, fmt):
+    """Every date typed as text with a time of day."""
+    for n, (col, i) in enumerate(_columns(spec, cols, ("date",))):
+        for r in _cells(rows, h):
+            value = rows[r][i] if i < len(rows[r]) else None
+            if isinstance(value, (dt.date, dt.datetime)):
+                rows[r][i] = _WHEN[(r + n) % len(_WHEN)].format(d=value)
+    return rows
+
+
+_NAMES = ("名称", "编号", "乡镇", "所属县", "所属市", "村组", "三级指标", "资金来源")
+
+
+def invisible_characters(spec, rows, h, cols, fmt):
+    """Zero-width space, joiner, BOM and word joiner in the keys and names, and a BOM before the header."""
+    marks = ("\u200b", "\u200d", "\ufeff", "\u2060")
+    for col, i in _columns(spec, cols, ("text",)):
+        if not col.name.endswith(_NAMES):
+            continue
+        for r in _cells(rows, h):
+            value = rows[r][i] if i < len(rows[r]) else None
+            if isinstance(value, str) and value.strip() and not is_total(rows[r]):
+                mark = marks[r % len(marks)]
+                rows[r][i] = value[:1] + mark + value[1:] if r % 2 else value + mark
+    first = min(cols.values())
+    rows[h][first] = "\ufeff" + str(rows[h][first])
+    return rows
+
+
+def empty_optional_sheets(policy: str, sheets: dict) -> dict:
+    """Every optional sheet the sample lacks, as the template writes it: a header and no rows."""
+    for spec in [*specs(policy).values(), ALIASES]:
+        if not spec.required and spec.name not in sheets:
+            sheets[spec.name] = [[c.name for c in spec.columns]]
+    return sheets
+
+
 REWRITES = [money_text, in_unit("money", "万元", "10000", False), in_unit("money", "万元", "10000", True),
             in_unit("money", "万", "10000", False), in_unit("money", "万", "10000", True),
             in_unit("money", "千元", "1000", False), in_unit("money", "千元", "1000", True),
             in_unit("area", "公顷", "15", True), _percent("header"), _percent("text"), _percent("format"),
             full_width, spaced, shuffled, extra_columns, title_rows, header_on_row_30, blank_rows, totals_rows,
-            prefixed_xml, dates_1904_streamed]
+            prefixed_xml, dates_1904_streamed,
+            unit_in_title_row, two_row_header, footer_rows, dates_as_text, invisible_characters, empty_optional_sheets]
 
 
 def rewrite(policy: str, how, tmp: Path) -> Path:
     sample, _ = SAMPLES[policy]
-    sheets, formats = load(sample), {}
+    sheets, formats, merges = load(sample), {}, {}
+    if how is empty_optional_sheets:  # a rewrite of the workbook, not of each sheet
+        return save(how(policy, sheets), tmp / f"{policy}-{how.__name__}.xlsx")
     for name, spec in specs(policy).items():
         if name not in sheets:
             continue
         rows = [list(r) for r in sheets[name]]
         h, cols = locate(rows, spec)
         fmt: dict = {}
-        sheets[name] = how(spec, rows, h, cols, fmt)
+        if getattr(how, "merges", False):
+            sheets[name] = how(spec, rows, h, cols, fmt, merges.setdefault(name, []))
+        else:
+            sheets[name] = how(spec, rows, h, cols, fmt)
         formats.update({(name, r, c): f for (r, c), f in fmt.items()})
-    path = save(sheets, tmp / f"{policy}-{how.__name__}.xlsx", formats, **getattr(how, "save", {}))
+    path = save(sheets, tmp / f"{policy}-{how.__name__}.xlsx", formats, merges=merges, **getattr(how, "save", {}))
     return how.package(path) if hasattr(how, "package") else path

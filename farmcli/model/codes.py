@@ -25,6 +25,8 @@ CODES: dict[str, tuple[str, str]] = {
     "DUPLICATE_SHEET": (E, "two sheets whose names normalise alike; the first is read"),
     "DUPLICATE_ALIAS": (E, "an alias listed twice in 别名 with different standard names; the first is used"),
     "SHEET_EMPTY": (I, "an optional sheet with a header and no data rows (as the template writes it): treated as absent, never as zero"),
+    "UNIT_CONFLICT": (E, "a header's own unit contradicts the unit stated above the table (单位：万元 over 已拨付(元)); the column is not read and its cells are untrusted"),
+    "FOOTER_ROWS": (I, "rows under a table that read as notes or signatures (注：, 制表人：…) with no figure: not data, listed once per sheet"),
     "HIDDEN": (I, "a hidden sheet, or hidden rows, settled like visible ones"),
     "FORMAT_UNCHECKED": (I, ".xls/.ods ledgers: error values, percent formats and hidden rows could not be checked"),
     "KEY_MISSING": (E, "a row with figures but no name or number in its key column; counted nowhere"),

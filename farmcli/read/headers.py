@@ -19,6 +19,7 @@ class Header:
     duplicates: list[tuple[str, int, int]] = field(default_factory=list)  # (column, index, first index)
     unused: list[tuple[int, str]] = field(default_factory=list)  # (index, header as written)
     texts: dict[int, str] = field(default_factory=dict)  # index → header as written
+    conflicts: set[str] = field(default_factory=set)  # columns whose unit contradicts the table's stated unit
 
 
 def match_header(row: list, spec: SheetSpec) -> Header:
@@ -66,7 +67,7 @@ def header_findings(header: Header, spec: SheetSpec, sheet: str, line: int) -> l
     out: list[Finding] = []
     at = lambda index: f"{sheet}!{column_letter(index)}{line}"  # noqa: E731 - a cell of the header row
     for name, (index, unit) in header.found.items():
-        if unit == "?":
+        if unit == "?" and name not in header.conflicts:  # a conflict has its own finding (layout.py)
             col = spec.column(name)
             known = "、".join(UNITS[col.kind]) if col.kind in UNITS else split_unit(col.name)[1] or "不带单位"
             out.append(error("UNIT_UNKNOWN", f"表头“{header.texts[index]}”的单位 farmcli 不认识，这一列未读入"

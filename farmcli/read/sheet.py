@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from itertools import chain
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from farmcli.model.findings import Finding, LedgerError, error, info
 from farmcli.model.names import total_word
 from farmcli.model.schema import Column, SheetSpec, unit_factor
 from farmcli.model.table import Table
+from farmcli.read import layout
 from farmcli.read.headers import Header, match_header
 from farmcli.read.marks import sheet_findings
 from farmcli.read.workbook import Workbook
@@ -24,13 +26,25 @@ from farmcli.read.workbook import Workbook
 HEADER_SEARCH_ROWS = 50
 
 
-def _find_header(rows: list[list], spec: SheetSpec, path: Path, sheet: str) -> tuple[int, Header]:
+def _find_header(rows: list[list], spec: SheetSpec, path: Path, sheet: str,
+                 merges: Callable[[], list | None]) -> tuple[int, Header, int]:
+    """(first header row, header, rows it takes: 1, or 2 for a parent over sub-headers)."""
     required = {c.name for c in spec.required_columns}
     best: tuple[int, Header] | None = None
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         header = match_header(row, spec)
+        combined = layout.two_row_header(rows, r, spec, merges)
+        if combined is not None:
+            # Two rows only where the top row adds to the row below (a name merged down, a parent's
+            # unit or prefix) and takes nothing from it.
+            both, below = match_header(combined, spec), match_header(rows[r + 1], spec)
+            sub = rows[r + 1]
+            named_below = any(i < len(sub) and not is_blank(sub[i]) for i, _ in both.found.values())
+            if (required <= set(both.found) and named_below and set(header.found) <= set(both.found)
+                    and set(below.found) <= set(both.found) and both.found != below.found):
+                return r, both, 2
         if required <= set(header.found) and header.found:
-            return r, header
+            return r, header, 1
         if header.found and (best is None or len(header.found) > len(best[1].found)):
             best = (r, header)
     if best is None:
@@ -104,6 +118,7 @@ def _blank_row(row: list) -> bool:
 
 
 _NEGATIVE_KINDS = ("area", "money")
+_FIGURES = ("area", "money", "number", "percent")  # a row with one of these filled is data, whatever it starts with
 
 
 def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> tuple[list, list[tuple[int, str, str]]]:
@@ -158,7 +173,10 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
         return None, []
     sheet = sheets[0]
     head, rest = book.row_source(sheet, HEADER_SEARCH_ROWS)
-    header_row, header = _find_header(head, spec, book.path, sheet)
+    header_row, header, depth = _find_header(head, spec, book.path, sheet, lambda: book.merges(sheet))
+    header_row += depth - 1  # the sub-header row is part of the header, never data
+    layout_findings = layout.apply_stated_units(header, spec, layout.stated_units(head[:header_row + 1 - depth]),
+                                                sheet, header_row + 1)
     found = header.found
     marks = book.marks(sheet, {index for index, _ in found.values()})
     table = Table(sheet=sheet, spec=spec, header_line=header_row + 1)
@@ -167,7 +185,7 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     indexes = sorted({index for index, _ in found.values()})
     key_index = found[spec.key][0] if spec.key and spec.key in found else None
     kept: dict[int, list] = {index: [] for index in indexes}
-    data, totals, total_rows = [], [], {}
+    data, totals, total_rows, footers = [], [], {}, {}
     for r, row in enumerate(chain(head[header_row + 1:], rest), start=header_row + 1):
         if _blank_row(row):
             continue  # blank rows are skipped; the rows after them are still read
@@ -176,10 +194,19 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
             totals.append((r, word))
             total_rows[r] = row
             continue
+        # A footer (`制表人：张三`) is a candidate by its first cell's first character: one test per row.
+        first = row[key_index] if key_index is not None and key_index < len(row) else None
+        if first is None or first == "" or (type(first) is str and first.lstrip()[:1] in layout.FOOTER_FIRST):
+            label = layout.footer_label(row)
+            if label is not None:
+                footers[len(data)] = (r, label, row)
         data.append(r)
         width = len(row)
         for index in indexes:
             kept[index].append(row[index] if index < width else None)
+    if footers:
+        data, kept, notes = _drop_footers(data, kept, footers, spec, found, sheet)
+        layout_findings += notes
     if not data and not totals and not spec.required:
         # The template writes every optional sheet with its header only: that is "not given", never
         # "zero" (a blank 图斑 would otherwise settle every township at 0).
@@ -219,9 +246,26 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
             raw = total_rows[r][index] if index < len(total_rows[r]) else None
             values[name] = None if unit == "?" else parse_cell(spec.column(name), unit, None if raw == "" else raw)[0]
         table.totals.append((r + 1, word, values))
-    findings = sheet_findings(book, spec, sheets, header, header_row + 1, marks, data)
+    findings = sheet_findings(book, spec, sheets, header, header_row + 1, marks, data) + layout_findings
     located += _keys_missing(table, spec, found, data)
     return table, findings + [f for _, _, f in sorted(located, key=lambda x: (x[0], x[1]))]
+
+
+def _drop_footers(data: list[int], kept: dict[int, list], footers: dict, spec: SheetSpec,
+                  found: dict, sheet: str) -> tuple[list[int], dict[int, list], list[Finding]]:
+    """Footer rows without a figure in a money or area column are not data: one info finding lists them.
+    A candidate with a figure stays data (and is reported as data is)."""
+    figures = [index for name, (index, _) in found.items() if spec.column(name).kind in _FIGURES]
+    drop = {}
+    for position, (r, label, row) in footers.items():
+        if not any(i < len(row) and cells.parse_number(row[i])[0] is not None for i in figures):
+            drop[position] = (r, label)
+    if not drop:
+        return data, kept, []
+    keep = [i for i in range(len(data)) if i not in drop]
+    shown = "；".join(f"第{r + 1}行“{label[:20]}”" for r, label in drop.values())
+    note = info("FOOTER_ROWS", f"「{sheet}」表尾的这些行是注释或签字行，不是数据，未计入结算：{shown}。", sheet)
+    return [data[i] for i in keep], {k: [v[i] for i in keep] for k, v in kept.items()}, [note]
 
 
 def _cell_finding(code: str, col: Column, problem: str, sheet: str, index: int, r: int) -> Finding:

@@ -34,6 +34,7 @@ class Workbook:
     package: Package | None = None  # the ledger's zip, opened once (None for .xls)
     _marks: dict[str, SheetMarks] = field(default_factory=dict)
     _dense: dict[str, int] = field(default_factory=dict)  # cells a dense grid of each surveyed sheet would hold
+    _streamed: set[str] = field(default_factory=set)  # sheets read from their XML (sparse): no calamine handle
 
     def find_sheet(self, name: str) -> str | None:
         """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
@@ -146,7 +147,19 @@ class Workbook:
         streamed = self._stream(sheet)
         if streamed is not None:
             self._cache[sheet] = streamed
+            self._streamed.add(sheet)
         return streamed
+
+    def merges(self, sheet: str) -> list | None:
+        """The sheet's merged ranges ((row, col), (row, col)), 0-based, as calamine reads them
+        (<mergeCells> of an .xlsx, the .xls merge records); None where they are not known (.ods,
+        a sparse sheet read from its XML). Asked only for a header that looks like two rows."""
+        if sheet in self._streamed:
+            return None
+        try:
+            return self._handle(sheet).merged_cell_ranges
+        except Exception:  # merges are a refinement: the layout is read from the values without them
+            return None
 
     def rows(self, sheet: str) -> list[list]:
         if sheet not in self._cache:
