@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from decimal import Decimal as D
+
 import openpyxl
 import pytest
 from conftest import run_cli
@@ -123,3 +125,72 @@ def test_two_names_differing_only_by_an_invisible_character_are_named_so(ledger)
     assert "U+200B" in invisible_note("JS-2\u200b", "JS-2")
     assert invisible_note("JS-2", "ＪＳ－２") == ""  # visible difference: nothing to say about invisibles
     assert invisible_note("JS-2", "JS-3\u200b") == ""
+
+
+def _towns(path):
+    from farmcli.policies.taojiang import SHEETS
+    from farmcli.read.sheet import read_table
+    from farmcli.read.workbook import open_workbook
+
+    return read_table(open_workbook(path), SHEETS[0])
+
+
+HEAD = ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)"]
+
+
+@pytest.mark.parametrize("statement, paid, area", [
+    ("单位：万元", D("294000"), D("2")), ("金额单位：元", D("29.40"), D("2")), ("面积单位：公顷", D("29.40"), D("30")),
+    ("单位：万元、亩", D("294000"), D("2")), ("桃江县恢复耕地任务表（单位：万元）", D("294000"), D("2")),
+    ("单位：按表头", D("29.40"), D("2")), ("填报单位：桃江县自然资源局", D("29.40"), D("2")),
+])
+def test_a_unit_stated_above_the_table_applies_by_kind(ledger, statement, paid, area):
+    table, findings = _towns(ledger(乡镇=[[statement], ["乡镇名称", "下达任务", "实施恢复面积", "验收入库面积", "已拨付"],
+                                     ["修山镇", 5, 2, 2, 29.40]]))
+    assert table.columns["已拨付(元)"] == [paid]
+    assert table.columns["验收入库面积(亩)"] == [area]
+    assert "UNIT_CONFLICT" not in [f.code for f in findings]
+
+
+def test_a_header_unit_contradicting_the_stated_one_is_an_error_and_pending(ledger):
+    table, findings = _towns(ledger(乡镇=[["单位：万元"], HEAD + ["已拨付(元)", "合同金额(万元)"], ["修山镇", 5, 2, 29.4, 3]]))
+    conflict = [f for f in findings if f.code == "UNIT_CONFLICT"]
+    assert len(conflict) == 1 and "元" in conflict[0].message and "单位：万元" in conflict[0].message
+    assert str(conflict[0].location) == "乡镇!D2"
+    assert table.columns["已拨付(元)"] == [None] and not table.trusted("已拨付(元)", 0)
+    assert table.columns["合同金额(元)"] == [D("30000")]  # its own unit agrees with the statement
+    assert "UNIT_UNKNOWN" not in [f.code for f in findings]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_two_row_header_is_one_header(tmp_path, merged):
+    from reading_rewrite import save
+
+    rows = [["乡镇名称", "下达任务(亩)", "金额（万元）", None, "拨付日期"],
+            [None, None, "合同金额", "已拨付", None],
+            ["修山镇", 5, 3, 1.5, dt.datetime(2023, 1, 2)]]
+    merges = {"乡镇": [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4)]} if merged else None
+    table, findings = _towns(save({"乡镇": rows}, tmp_path / "two.xlsx", merges=merges))
+    assert table.columns["合同金额(元)"] == [D("30000")] and table.columns["已拨付(元)"] == [D("15000")]
+    assert table.lines == [3] and table.columns["乡镇名称"] == ["修山镇"]
+    assert [f.code for f in findings if f.severity == "error"] == []
+
+
+def test_sub_headers_that_read_alike_take_their_parent_in_front():
+    from farmcli.read.layout import two_row_header
+    from farmcli.model.schema import Column, SheetSpec
+
+    spec = SheetSpec("拨付", (Column("单位名称", required=True), Column("首笔金额(元)", "money"), Column("尾款金额(元)", "money")),
+                     key="单位名称")
+    rows = [["单位名称", "首笔（万元）", None, "尾款", None], [None, "金额", "日期", "金额", "日期"], ["甲镇", 1, None, 2, None]]
+    assert two_row_header(rows, 0, spec, lambda: None) == ["单位名称", "首笔金额(万元)", "首笔日期(万元)", "尾款金额", "尾款日期"]
+    assert two_row_header(rows, 1, spec, lambda: None) is None  # the row below holds figures: data
+
+
+def test_footer_rows_are_not_data_and_are_listed_once(ledger):
+    table, findings = _towns(ledger(乡镇=[HEAD + ["已拨付(元)"], ["修山镇", 5, 2, 100], ["注：本表据各乡镇上报汇总", None],
+                                     ["制表人：张三  审核人：李四"], [None, "填报日期：2024年1月5日"], ["联系电话：123"],
+                                     ["负责人：王五", None, None, 7]]))
+    assert table.columns["乡镇名称"] == ["修山镇", "负责人：王五"]  # a row with a figure stays data
+    notes = [f for f in findings if f.code == "FOOTER_ROWS"]
+    assert len(notes) == 1 and "第3行" in notes[0].message and "第6行" in notes[0].message and "第7行" not in notes[0].message
+    assert [f.code for f in findings if f.code == "KEY_MISSING"] == []
