@@ -20,6 +20,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from farmcli.model.codes import CODES
+
 CASES = Path(__file__).resolve().parent / "cases"
 CASE_FILES = sorted(CASES.rglob("*.toml"))
 
@@ -62,6 +64,10 @@ def load_case(path: Path) -> dict:
     for n, finding in enumerate(expect.get("findings", []), 1):
         _unknown(finding, FINDING_KEYS, f"{name} findings #{n}")
         assert "code" in finding, f"{name} findings #{n}: needs code"
+    # A misspelt code would make `absent_codes` pass vacuously and the others fail for the wrong reason.
+    named = [*expect.get("codes", []), *expect.get("absent_codes", []), *(f["code"] for f in expect.get("findings", []))]
+    unregistered = sorted(set(named) - set(CODES))
+    assert not unregistered, f"{name}: finding code(s) {unregistered} are not registered in farmcli/model/codes.py"
     return case
 
 
@@ -233,6 +239,9 @@ exit = 0
     (MINIMAL + "codes = []\n", "no expectation besides exit"),
     (MINIMAL.replace("exit = 0", "exit = 2"), "exit = 2 needs message_contains"),
     (MINIMAL.replace('year = 2022\n', ''), "missing key(s) ['year']"),
+    (MINIMAL + 'absent_codes = ["OVERPAYED"]\n', "finding code(s) ['OVERPAYED'] are not registered"),
+    (MINIMAL + 'codes = ["ESTIMATE", "NOT_A_CODE"]\n', "finding code(s) ['NOT_A_CODE'] are not registered"),
+    (MINIMAL + 'findings = [{ code = "OVERPAIDD" }]\n', "finding code(s) ['OVERPAIDD'] are not registered"),
 ])
 def test_runner_refuses_vacuous_or_mistyped_cases(tmp_path, text, message):
     path = tmp_path / "case.toml"
