@@ -246,9 +246,9 @@ def build_anhui_incentive(path: Path) -> None:
                 ("填报单位", "市自然资源和规划局、市财政局"),
                 ("示例数据", "本台账为演示用的虚构数据：县、乡镇名称真实，得分、情形、名额和金额均为虚构。")])
     ws = wb.create_sheet("县")
-    ws.append(["县名称", "所属市", "耕地保有量目标完成", "永久基本农田目标完成", "补充耕地任务完成", "被约谈或问责"])
-    for row in ANHUI_COUNTIES:
-        ws.append(list(row))
+    ws.append(["县名称", "所属市", "耕地保有量目标完成", "永久基本农田目标完成", "补充耕地任务完成", "被约谈或问责", "年度"])
+    for row in ANHUI_COUNTIES:  # the counties' status in the year settled (第五条 is judged per year)
+        ws.append([*row, 2024])
     ws = wb.create_sheet("乡镇")
     ws.append(["乡镇名称", "所属县", "评价得分", *FLAGS, "资金超范围使用年度", "村级分配比例", "使用方案已报送"])
     for name, county, score, flag, misuse, share, plan in ANHUI_TOWNS:

@@ -95,6 +95,8 @@ CODES: dict[str, tuple[str, str]] = {
     "VILLAGE_SHARE_LOW": (E, "村级分配比例 below the 50% floor of 第七条"),
     "FLAG_PENDING": (E, "a county or township condition (第五条/第六条) is unreadable: the township is 待定 and may still take a place"),
     "QUOTA_PENDING": (E, "a city's 名额 or 激励金额 is blank or unreadable: its ranking or amounts stay pending"),
+    "COUNTY_YEAR_ASSUMED": (W, "the 县 sheet has no 年度 column: its rows are read as the counties' status in the year settled (第五条)"),
+    "COUNTY_YEAR_MISSING": (E, "a county has 县 rows for other years but none for the year settled: its townships are 待定"),
     "PLAN_NOT_SUBMITTED": (W, "使用方案 not yet submitted (第八条)"),
     # jiangsu-fund
     "OVERSPENT": (W, "实际支出 exceeds 已下达资金"),

@@ -37,6 +37,7 @@ SHEETS = (
         Column("县名称", required=True), Column("所属市", required=True),
         *(Column(name, "bool", help=f"{label}目标任务是否完成") for name, label in COUNTY_TARGETS),
         Column("被约谈或问责", "bool", help="是否因耕地保护不力被约谈或问责"),
+        Column("年度", "number", help="这一行是哪一年度的情况（第五条按年度判断）；没有这一列 = 结算年度的情况（并警告）"),
     )),
     SheetSpec("乡镇", required=True, key="乡镇名称", help="候选乡（镇），一个一行", columns=(
         Column("乡镇名称", required=True), Column("所属县", required=True),
@@ -80,8 +81,7 @@ def settle(inputs: Inputs) -> Outcome:
     counties, towns, quotas = inputs.tables["县"], inputs.tables["乡镇"], inputs.tables["名额"]
     p, cite, year = inputs.params, inputs.citations, inputs.year
     findings: list[Finding] = []
-    county_index, county_keys = inputs.name_index(counties, "县名称")
-    county_rows = {key: i for i, key in enumerate(county_keys) if key is not None}
+    county_index, county_rows, other_years = _county_rows(inputs, counties, year, findings)
     county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
     # 名额 and 县.所属市 name the same cities, and 别名 applies to both (`合肥 → 合肥市`).
     cities, city_keys = inputs.name_index(quotas, "市名称")
@@ -112,6 +112,16 @@ def settle(inputs: Inputs) -> Outcome:
                                   towns.cell("所属县", i)))
             row.update({"原因": "所属县不在「县」表中，无法判断", "依据": f"{CITE} 第五条"})
             continue
+        if key not in county_rows:
+            findings.append(error("COUNTY_YEAR_MISSING", f"{town['乡镇名称']} 所属的{county_index.display(key)}在「县」表中没有 {year} "
+                                  f"年度的行：第五条的条件无法判断，结果待定。请补上该县 {year} 年度的一行。", towns.cell("所属县", i),
+                                  f"{CITE} 第五条"))
+            # 待定, and like any 待定 township it may still take a place in its city's ranking
+            row.update({"所属县": county_index.display(key), "所属市": counties.get("所属市", other_years[key]),
+                        "结果": UNDECIDED, "原因": f"所属县没有 {year} 年度的情况，无法判断", "依据": f"{CITE} 第五条",
+                        "_flag": True})
+            candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(row)
+            continue
         row["所属县"] = county_index.display(key)
         row["所属市"] = counties.get("所属市", county_rows[key])
         reasons = county_bars[key] + _town_bars(towns, i, town, p, cite, year, findings)
@@ -140,6 +150,26 @@ def settle(inputs: Inputs) -> Outcome:
               Total("激励金额合计(元)", sum_or_pending(r["激励金额(元)"] for r in recommended), MONEY, PAY),
               Total("村级最低合计(元)", sum_or_pending(r["村级最低(元)"] for r in recommended), MONEY)]
     return Outcome([table], totals, findings)
+
+
+def _county_rows(inputs, counties, year, findings) -> tuple:
+    """第五条 judges a county's targets and accountability per year: the 县 rows of the year settled.
+    Without a 年度 column the rows are taken as that year's, and a warning says so; a row whose 年度
+    is blank is taken so too."""
+    if not counties.has("年度"):
+        findings.append(warning("COUNTY_YEAR_ASSUMED", f"「县」表没有“年度”列：各县的目标完成和约谈问责情况按 {year} 年度的情况理解。"
+                                f"第五条按年度判断，多年度请加“年度”列、每县每年一行。", "县", f"{CITE} 第五条"))
+    index = inputs.names()
+    rows = {}
+    for i, county in counties.records():
+        when = county.get("年度")
+        if county["县名称"] is not None and (when is None or int(when) == year):
+            rows[index.add(county["县名称"])] = i
+    other = {}  # a county known only in other years is still a known name
+    for i, county in counties.records():
+        if county["县名称"] is not None:
+            other.setdefault(index.add(county["县名称"]), i)
+    return index, rows, other
 
 
 def _unreadable(table, i, columns) -> list[tuple[str, object]]:
