@@ -194,3 +194,24 @@ def test_footer_rows_are_not_data_and_are_listed_once(ledger):
     notes = [f for f in findings if f.code == "FOOTER_ROWS"]
     assert len(notes) == 1 and "第3行" in notes[0].message and "第6行" in notes[0].message and "第7行" not in notes[0].message
     assert [f.code for f in findings if f.code == "KEY_MISSING"] == []
+
+
+@pytest.mark.parametrize("a, b, same", [("157.2149", "157.21", True), ("157.215", "157.21", True), ("157.2151", "157.21", False),
+                                        ("60000.004", "60000", True), ("60000.006", "60000", False), ("0", "-0.005", True)])
+def test_two_stated_figures_agree_within_half_a_fen(a, b, same):
+    from farmcli.model.compare import agree, exceeds, shown
+
+    assert agree(D(a), D(b)) is same and agree(D(b), D(a)) is same
+    assert exceeds(D(a), D(b)) is (not same and D(a) > D(b))
+    if not same:  # a finding never prints two disagreeing figures alike, nor a difference of 0.00
+        assert shown(D(a)) != shown(D(b)) and shown(D(a) - D(b)).strip("-0.,") != ""
+
+
+def test_a_total_row_off_by_more_than_half_a_fen_names_the_difference(ledger):
+    from farmcli.model.table import check_totals
+
+    table, _ = _towns(ledger(乡镇=[HEAD + ["已拨付(元)"], ["修山镇", 5, 2, 100], ["合计", 5, 2, 100.006]]))
+    found = check_totals(table)
+    assert [f.code for f in found] == ["TOTAL_MISMATCH"] and "相差 0.006" in found[0].message
+    table, _ = _towns(ledger(乡镇=[HEAD + ["已拨付(元)"], ["修山镇", 5, 2, 100], ["合计", 5, 2, 100.004]]))
+    assert check_totals(table) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from farmcli.model.compare import agree, shown
 from farmcli.model.findings import Finding, Where, error
 from farmcli.model.names import invisible_note, key_form
 from farmcli.model.schema import SheetSpec
@@ -110,10 +111,10 @@ def check_totals(table: Table) -> list[Finding]:
                 continue
             cells = table.columns[col.name]
             own = sum((cells[i] for i in counted if isinstance(cells[i], Decimal)), Decimal(0))
-            if own != stated:
+            if not agree(own, stated):
                 findings.append(error(
                     "TOTAL_MISMATCH",
-                    f"{word}行的{col.name}为 {stated:,.2f}，而各行之和为 {own:,.2f}，相差 {stated - own:,.2f}。"
+                    f"{word}行的{col.name}为 {shown(stated)}，而各行之和为 {shown(own)}，相差 {shown(stated - own)}。"
                     f"请核对是否漏行、多行或{word}公式有误；farmcli 按各行计算。",
                     Where(table.sheet, line, table.letters[col.name]),
                 ))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from farmcli.model.compare import agree, exceeds, shown
 from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money, sum_or_pending
@@ -202,9 +203,9 @@ def _final_due(towns, i, name, areas, progress, final, cite, findings):
     (accepted, implemented), (stated_progress, progress_ok) = areas, progress
     if accepted is None or accepted <= 0:
         return False if accepted is not None or towns.trusted("验收入库面积(亩)", i) else None
-    if implemented is not None and accepted > implemented:
-        findings.append(error("ACCEPTED_ABOVE_IMPLEMENTED", f"{name} 的验收入库面积 {accepted:,.4f} 亩大于实施恢复面积 "
-                              f"{implemented:,.4f} 亩，两者必有一个有误。尾款待定，更正其中之一后重新结算。",
+    if implemented is not None and exceeds(accepted, implemented):
+        findings.append(error("ACCEPTED_ABOVE_IMPLEMENTED", f"{name} 的验收入库面积 {shown(accepted)} 亩大于实施恢复面积 "
+                              f"{shown(implemented)} 亩，两者必有一个有误。尾款待定，更正其中之一后重新结算。",
                               towns.cell("验收入库面积(亩)", i), cite))
         return None
     if not progress_ok or final is None:
@@ -229,9 +230,9 @@ def _from_parcels(towns, i, column, parcels, key, attr, findings):
     sums = parcels.get(key, ParcelSums())
     value = sums.implemented if attr == "implemented" else (sums.accepted if sums.any_accepted else None)
     pending = sums.implemented is None if attr == "implemented" else (sums.any_accepted and sums.accepted is None)
-    if stated is not None and not pending and stated != (value or ZERO):
-        findings.append(error("PARCEL_MISMATCH", f"「乡镇」表的{column}为 {stated:,.4f}，而「图斑」汇总为 "
-                              f"{value or ZERO:,.4f}，相差 {stated - (value or ZERO):,.4f}。farmcli 按图斑汇总计算，请核对。",
+    if stated is not None and not pending and not agree(stated, value or ZERO):
+        findings.append(error("PARCEL_MISMATCH", f"「乡镇」表的{column}为 {shown(stated)}，而「图斑」汇总为 "
+                              f"{shown(value or ZERO)}，相差 {shown(stated - (value or ZERO))}。farmcli 按图斑汇总计算，请核对。",
                               towns.cell(column, i)))
     return value
 
@@ -245,9 +246,9 @@ def _paid(towns, i, name, payments, key, findings):
     total = payments.by_town.get(key, ZERO)
     if total is None:
         return None  # a payment to this township is unreadable: 已拨付 and 待拨付 stay pending
-    if stated is not None and stated != total:
-        findings.append(error("PAID_MISMATCH", f"{name}「乡镇」表的已拨付为 {stated:,.2f} 元，而「拨付明细」合计为 "
-                              f"{total:,.2f} 元，相差 {stated - total:,.2f} 元。farmcli 按拨付明细计算，请核对。",
+    if stated is not None and not agree(stated, total):
+        findings.append(error("PAID_MISMATCH", f"{name}「乡镇」表的已拨付为 {shown(stated)} 元，而「拨付明细」合计为 "
+                              f"{shown(total)} 元，相差 {shown(stated - total)} 元。farmcli 按拨付明细计算，请核对。",
                               towns.cell("已拨付(元)", i)))
     return total
 
