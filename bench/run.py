@@ -1,6 +1,6 @@
 """`make bench`: farmcli settle against the floor and the naive peer, as whole processes.
 
-    python bench/run.py [--sizes 100000,1000000] [--repeat 1]
+    python bench/run.py [--sizes 100000,1000000] [--repeat 1] [--folders 100x10000]
 
 Each command runs under /usr/bin/time -v; wall time and peak memory (max RSS) are reported,
 with the ratios settle/floor and naive/settle, and settle/read: the settle against python-calamine
@@ -44,6 +44,35 @@ def ledger(n: int) -> Path:
     return path
 
 
+def folder(units: int, parcels: int) -> Path:
+    path = OUT / f"folder-{units}x{parcels}"
+    if not (path / "县级台账.xlsx").exists():
+        print(f"generating {path.name} …", flush=True)
+        subprocess.run([PY, str(HERE / "generate_folder.py"), str(units), str(parcels), str(path)], check=True)
+    return path
+
+
+def folder_cases(sizes: list[str], repeat: int) -> list[str]:
+    """The folder case (issue 28): a county workbook and UNITS township workbooks of PARCELS parcels,
+    settled as one, against the floor (calamine reads every file, xlsxwriter writes the combined
+    sheets); targets: settle/floor ≤ 0.7, peak memory ≤ 1 GiB."""
+    lines = ["", "| folder | farmcli settle (folder) | floor (calamine every file + xlsxwriter combined) |"
+             " settle/floor time (≤ 0.7) | peak ≤ 1024 MiB |", "|---|---:|---:|---:|---:|"]
+    for size in sizes:
+        units, parcels = (int(x) for x in size.lower().split("x"))
+        src = folder(units, parcels)
+        print(f"folder {size}: settle …", flush=True)
+        settle = measure([PY, "-m", "farmcli", "settle", "2022", str(src), "--out", str(OUT / "settled-folder"),
+                          "--quiet"], repeat)
+        print(f"folder {size}: floor …", flush=True)
+        floor = measure([PY, str(HERE / "folder_floor.py"), str(src), str(OUT / f"folder-floor-{size}.xlsx")], repeat)
+        lines.append(f"| {units} × {parcels:,} + county | {settle[0]:.1f} s / {settle[1]:.0f} MiB | "
+                     f"{floor[0]:.1f} s / {floor[1]:.0f} MiB | **{settle[0] / floor[0]:.2f}** | "
+                     f"{'yes' if settle[1] <= 1024 else 'NO'} ({settle[1]:.0f} MiB) |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def help_check() -> str:
     start = time.perf_counter()
     subprocess.run([PY, "-m", "farmcli", "--help"], capture_output=True, check=True)
@@ -59,6 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--folders", default="100x10000",
+                        help="folder case (issue 28): UNITSxPARCELS, comma-separated; empty to skip")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     lines = ["| parcels | farmcli settle | calamine reads the sheets needed | floor (calamine + xlsxwriter) |"
@@ -80,6 +111,7 @@ def main() -> None:
                      f"**{settle[0] / read[0]:.2f}** | {settle[0] / floor[0]:.2f} | {settle[1] / floor[1]:.2f} | "
                      f"{naive[0] / settle[0]:.2f} |")
         print(lines[-1], flush=True)
+    lines += folder_cases([f for f in args.folders.split(",") if f], args.repeat)
     lines.append("")
     lines.append(help_check())
     report = "\n".join(lines)

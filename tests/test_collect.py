@@ -268,3 +268,24 @@ def test_submission_changes_is_a_pure_function_of_two_records():
     after = [{"file": "a.xlsx", "unit": "修山镇", "sums": {"图斑": {"行数": "2", "面积(亩)": "7.5"}}}]
     assert [i["本次"] for i in submission_changes(before, after)] == ["图斑 减少 1 行，面积 -2.50 亩"]
     assert submission_changes(before, before) == [] and submission_changes(None, after) == []
+
+
+def test_the_folder_workbook_validates_and_keeps_values_exact(folder):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from package_check import check_package
+    from schema_check import schema_errors
+
+    town(folder, "高桥镇", [["G1", "高桥镇", 50.1234, "已验收入库", "2022-11-30"], ["+G2", "高桥镇", 1, "已实施", None]])
+    done = run_cli("settle", "2022", str(folder))
+    assert done.returncode in (0, 1), done.stderr
+    book = folder.parent / "台账-2022年度结算.xlsx"
+    check_package(book)
+    assert schema_errors(book) == {}
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(book)["图斑"].iter_rows(values_only=True))
+    gaoqiao = [r for r in rows if r[0] == "高桥镇-台账.xlsx"]
+    assert gaoqiao[0][2:5] == ("G1", "高桥镇", 50.1234) and gaoqiao[0][6].date().isoformat() == "2022-11-30"
+    assert gaoqiao[1][2] == "+G2"  # text stays text, never a formula

@@ -119,9 +119,11 @@ def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = No
     the results are then transplanted into like any .xlsx ledger's."""
     from farmcli.read.workbook import open_workbook
 
-    # the Settlement keeps no reader's handle: read the values again; a folder's combined sheets
-    # (SPEC §8) come from the settlement, each row with 来源文件 and 来源行
-    book = s.combined if s.combined is not None else open_workbook(s.ledger)
+    if s.combined is not None:  # a folder's combined sheets (SPEC §8), each row with 来源文件 and 来源行
+        from farmcli.outputs.valuesheets import write_values_package
+
+        return write_values_package(s.combined, path, progress)
+    book = open_workbook(s.ledger)  # the Settlement keeps no reader's handle: read the values again
     w = Writer(path)
     for sheet in book.sheet_names:
         w.copy_sheet(sheet, book.rows(sheet), progress)

@@ -112,7 +112,7 @@ class Workbook:
         if sheet not in self._cache and self._stream_or_none(sheet) is None:
             handle = self._handle(sheet)
         if handle is None or handle.total_height <= BIG_SHEET:
-            rows = self.rows(sheet)
+            rows = self.rows(sheet, handle)  # the handle already parsed: never parse the sheet twice
             return rows[:head], iter(rows[head:])
         # calamine's rows start at row 1 but at the first used column: pad them back to column A.
         pad = [""] * (handle.start[1] if handle.start else 0)
@@ -161,13 +161,13 @@ class Workbook:
         except Exception:  # merges are a refinement: the layout is read from the values without them
             return None
 
-    def rows(self, sheet: str) -> list[list]:
+    def rows(self, sheet: str, handle=None) -> list[list]:
         if sheet not in self._cache:
-            streamed = self._stream_or_none(sheet)
+            streamed = None if handle is not None else self._stream_or_none(sheet)
             if streamed is not None:
                 return streamed
             try:
-                handle = self._book.get_sheet_by_name(sheet)
+                handle = handle if handle is not None else self._book.get_sheet_by_name(sheet)
                 big = self.progress is not None and handle.total_height > BIG_SHEET
                 if big:
                     self.progress(f"读取「{sheet}」", 0, None)

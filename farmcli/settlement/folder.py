@@ -316,7 +316,7 @@ class Cycle:
                                         f"{f.unit} 的文件中这张表的 {len(table)} 行未计入。请删去这些行，或把数据报给县里。",
                                         sheet).in_file(f.name))
                 continue
-            kept, blanks = [], 0
+            kept, blanks, mine = [], 0, {}
             values = table.columns[self.column]
             for i in f.keep[sheet]:
                 value = values[i]
@@ -324,7 +324,7 @@ class Cycle:
                     values[i] = f.unit  # the file's 填报单位 names the rows that leave it blank
                     blanks += 1
                     kept.append(i)
-                elif self.resolve(value) == key:
+                elif self._is_unit(value, key, mine):
                     kept.append(i)
                 else:
                     f.findings.append(error("FOLDER_OTHER_UNIT", f"这一行的{self.column}是“{value}”，而本文件的填报单位是"
@@ -334,6 +334,12 @@ class Cycle:
             if blanks:
                 f.findings.append(info("FOLDER_UNIT_FILLED", f"「{sheet}」表有 {blanks} 行未填{self.column}，按本文件的填报单位"
                                        f"“{f.unit}”计入。", sheet).in_file(f.name))
+
+    def _is_unit(self, value, key: str, seen: dict) -> bool:
+        """Does `value` name the unit `key`? Each distinct value resolved once (10,000 rows, one name)."""
+        if value not in seen:
+            seen[value] = self.resolve(value) == key
+        return seen[value]
 
     def _missing(self, by_unit: dict) -> None:
         county = set()
@@ -369,8 +375,9 @@ class Cycle:
                     key = key_form(values[i])
                     if key is None:
                         continue
-                    first = seen.setdefault(key, (f.name, str(table.cell(spec.key, i))))
+                    first = seen.setdefault(key, (f.name, i, table))
                     if first[0] != f.name:
+                        first = (first[0], str(first[2].cell(spec.key, first[1])))
                         self.findings.append(error("FOLDER_KEY_TWICE", f"{spec.key}“{values[i]}”在两个文件中都有：{first[0]}"
                                                    f"（{first[1]}）和 {f.name}。请核对是哪个单位的，删去另一处。",
                                                    table.cell(spec.key, i)).in_file(f.name))
