@@ -40,7 +40,9 @@ def test_sample_exit_0_and_json_is_the_only_stdout(settled):
     assert {r["批次"] for r in doc["tables"]["拨付计划"]} == {"首笔", "尾款"}
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
     # The money settles cleanly; the only warnings are the performance audit's (SPEC §4).
-    assert {f["code"] for f in doc["findings"] if f["severity"] == "warning"} == {"PERF_CLAIM_DIFFERS", "PERF_TOTAL_DIFFERS"}
+    # and the auditor's cross-checks on the report's own figures (交叉核对, issue 27 §2).
+    assert {f["code"] for f in doc["findings"] if f["severity"] == "warning"} == {
+        "PERF_CLAIM_DIFFERS", "PERF_TOTAL_DIFFERS", "CROSS_BUDGET", "CROSS_FUNDS_IDLE", "CROSS_PAID_OVER_CONTRACT"}
     assert doc["totals"]["绩效总分"] == 99.26 and doc["totals"]["自评总分"] == 99.5 and doc["totals"]["评价等级"] == "优"
     perf = doc["tables"]["绩效评分"]
     assert len(perf) == 46 and list(perf[0]) == ["一级指标", "二级指标", "三级指标", "序号", "指标内容", "指标说明", "分值",

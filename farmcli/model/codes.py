@@ -59,6 +59,11 @@ CODES: dict[str, tuple[str, str]] = {
     "BAD_STATE": (E, "a parcel's 状态 is not 未实施/已实施/已验收入库; not counted"),
     "ACCEPTED_UNDATED": (E, "an accepted parcel without 验收日期 counts only as implemented"),
     "ACCEPTED_LATE": (W, "a parcel accepted after 验收截止日期 counts only as implemented"),
+    # 交叉核对 (cross-checks): the ledger's own figures against each other; all warnings, prefix CROSS_
+    "CROSS_BUDGET": (W, "Σ资金.计划金额 differs from 补助标准 × Σ下达任务: the difference has no stated use"),
+    "CROSS_FUNDS_IDLE": (W, "Σ到位金额 − Σ已拨付 exceeds Σ待拨付: funds arrived with no one to pay"),
+    "CROSS_PAID_OVER_CONTRACT": (W, "a township's 已拨付 above its 合同金额"),
+    "CROSS_CLAIMED_DIFFERS": (W, "a 补助金额, 应拨 or 待拨付 the clerk filled in differs from the one farmcli computes"),
     # jinning
     "WEIGHT_INVALID": (E, "a village's 难度系数 not above 0 (jinning 六(二)): the township's split stays pending"),
     "DUPLICATE_PROJECT": (E, "a 项目编号 listed twice; the later row is not settled"),

@@ -15,6 +15,7 @@ from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import AREA, BOOL, COUNT, KEY, MONEY, PAY, RATIO, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
+from farmcli.policies.taojiang_checks import cross_check  # noqa: F401  (the settlement runs it with 资金)
 from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
 
 RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
@@ -29,6 +30,7 @@ SHEETS = (
         Column("合同金额(元)", "money", help="以奖代补合同金额；空白 = 下达任务 × 补助标准"),
         Column("已拨付(元)", "money", help="已拨付给该乡镇的金额；有「拨付明细」表时由明细汇总并核对"),
         Column("完成比例", "percent", help="台账自填的完成比例（可选），farmcli 会与自己的计算核对"),
+        *(Column(name, "money", help="台账自填的数（可选），farmcli 交叉核对，不据此计算") for name in ("补助金额(元)", "应拨(元)", "待拨付(元)")),
     )),
     SheetSpec("图斑", key="图斑编号", help="恢复耕地图斑明细，一个图斑一行", columns=(
         Column("图斑编号", required=True, help="图斑编号，不可重复"),

@@ -184,6 +184,8 @@ def settle_tables(ledger: Ledger, data: PolicyData, module, year: int, overrides
     if adjust is not None:
         outcome = adjust(outcome)
     findings.extend(outcome.findings)
+    if hasattr(module, "cross_check"):  # 交叉核对: the policy's figures against the ledger's own (资金 included)
+        findings.extend(module.cross_check(inputs, outcome.tables, ledger.scored[scoring.FUNDS_SHEET.name][0]))
     tables, totals = list(outcome.tables), list(outcome.totals)
     # The scoring table's scalars may come from --set too, which wins over 设置 (SPEC §1 设置).
     scalars = {**settings, **{k: (v, f"命令行 --set {k}") for k, v in overrides.items() if k in scoring.SETTING_INPUTS}}
