@@ -52,15 +52,16 @@ def test_every_registered_code_is_documented():
 
 
 def test_findings_carry_sheet_row_and_column():
-    cell = error("CELL_INVALID", "…", "乡镇!G12")
+    # Locations are values (issue 23 item 3): text is a label, never parsed back (tests/test_locations.py).
+    cell = error("CELL_INVALID", "…", Where("乡镇", 12, "G"))
     assert (cell.sheet, cell.row, cell.column, cell.location) == ("乡镇", 12, "G", "乡镇!G12")
-    row = error("DUPLICATE_YEAR", "…", "年度 第7行")
-    assert (row.sheet, row.row, row.column) == ("年度", 7, None)
-    sheet = error("MISSING_VALUE", "…", "市")
+    row = error("DUPLICATE_YEAR", "…", Where("年度", 7))
+    assert (row.sheet, row.row, row.column, row.location) == ("年度", 7, None, "年度 第7行")
+    sheet = error("MISSING_VALUE", "…", Where("市"))
     assert (sheet.sheet, sheet.row, sheet.column, sheet.location) == ("市", None, None, "市")
     cmdline = error("MISSING_VALUE", "…", "--set 补助标准")
     assert (cmdline.sheet, cmdline.row, cmdline.location) == (None, None, "--set 补助标准")
-    assert where("资金!AB3").column == "AB"
+    assert where(Where("资金", 3, "AB")).column == "AB" and where("资金!AB3").column is None
     assert list(cell.as_dict()) == ["severity", "code", "message", "location", "sheet", "row", "column", "citation",
                                     "file"]
     assert cell.as_dict()["file"] is None

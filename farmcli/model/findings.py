@@ -1,14 +1,14 @@
 """Findings: everything a clerk must look at, and the one exception that stops a run.
 
 A finding is a structured value (the frictionless habit): severity, a registered code
-(`farmcli.model.codes`), a Chinese message, and where it is — sheet, row and column
-letter as fields, plus the `location` text built from them. A finding never stops the
+(`farmcli.model.codes`), a Chinese message, and where it is — a `Where` (file, sheet, row,
+column letter) from the reader on, kept as fields, plus the `location` text built from them
+(never parsed back). A finding never stops the
 run (SPEC §1); `LedgerError` is reserved for exit code 2, where nothing can be settled.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -39,25 +39,13 @@ class Where:
         return f"{self.file}!{place}" if self.file and place else (self.file or place)
 
 
-_CELL = re.compile(r"^(?P<sheet>.+)!(?P<column>[A-Z]{1,3})(?P<row>\d+)$")
-_ROW = re.compile(r"^(?P<sheet>.+) 第(?P<row>\d+)行$")
-
-
 def where(location: Where | str) -> Where:
-    """A `Where` from a location as policies write it: `乡镇!G2`, `乡镇 第7行`, `市` (a sheet),
-    or a label that is not in the ledger (`--set`, `参数 补助标准`)."""
+    """A finding's place: a `Where` as the reader and the policies give it, or text naming a place
+    that is not in the ledger (`命令行 --set 补助标准=2000`, `参数 补助标准`), which is its label.
+    Locations are never parsed back from text."""
     if isinstance(location, Where):
         return location
-    text = str(location or "")
-    match = _CELL.match(text) or _ROW.match(text)
-    if match:
-        # `修山镇.xlsx!设置!B3`: a cell of one workbook of a folder (SPEC §8)
-        file, _, sheet = match["sheet"].rpartition("!")
-        column = match.groupdict().get("column")
-        return Where(sheet, int(match["row"]), column, file=file or None)
-    if not text or text.startswith("-") or " " in text:
-        return Where(label=text)
-    return Where(sheet=text)
+    return Where(label=str(location or ""))
 
 
 @dataclass(frozen=True)

@@ -259,8 +259,8 @@ def resolve(
         if name in overrides:  # the caller has checked overrides with check_overrides
             raw, source, where = overrides[name], "--set", f"命令行 --set {name}={overrides[name]}"
         elif name in settings:
-            raw, source = settings[name]
-            where = f"「设置」表 {source}"
+            raw, cell = settings[name]
+            source, where = str(cell), f"「设置」表 {cell}"
         elif current is not None and current.value is not None:
             resolved[name] = _param(current, current.value, "default")
             continue

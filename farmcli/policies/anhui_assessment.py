@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
 from farmcli.model.result import AREA, KEY, MONEY, PAY, RATIO, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
@@ -105,7 +105,7 @@ def settle(inputs: Inputs) -> Outcome:
     if uncollected and claims:
         findings.append(warning("POOL_NOT_COLLECTED", f"{'、'.join(uncollected)} 未填{year} 年度实缴补偿(元)：奖励资金池暂按应缴的经济补偿计算。"
                                 "奖励资金以收定支、先收后支，只能从实际收缴的补偿中支付；请在「年度」表填写实缴补偿后重新结算。",
-                                "年度", f"{CITE} 二(二)、三(二)"))
+                                Where("年度"), f"{CITE} 二(二)、三(二)"))
     central_rate = p["中央上缴比例"]
     central = None if income is None else round_money(income * central_rate)
     pool = None if income is None else income - central
@@ -189,7 +189,7 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
         row = rows.get((key, y))
         if row is None:
             findings.append(error("MISSING_YEAR", f"缺口市 {name} 缺少 {y} 年度的数据行，按实际完成 0 亩计算，经济补偿可能偏高。"
-                                  "请在「年度」表补上这一行。", "年度", cite["分解年数"]))
+                                  "请在「年度」表补上这一行。", Where("年度"), cite["分解年数"]))
             done = ZERO
         else:
             done = _completed(row, years)
@@ -267,7 +267,7 @@ def _surplus_claim(name, city, row, p, cite, findings, years, cities, i) -> tupl
                               "各超额市的经济奖励均待定。请填写附件1核定的超额任务。", cities.cell("超额任务(亩)", i),
                               f"{CITE} 二(三)2"))
     if row is None:
-        findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", "年度"))
+        findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", Where("年度")))
         return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
     plan = ("年末耕地面积(亩)", "现行规划目标(亩)", "原规划目标(亩)")
     if not all(years.trusted(c, row["_i"]) for c in plan):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from farmcli.model.findings import Finding, error, warning
+from farmcli.model.findings import Finding, Where, error, warning
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
@@ -221,7 +221,7 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
         return
     if city not in quota:
         findings.append(error("NO_QUOTA", f"「名额」表中没有 {members[0]['所属市']}，其 {len(members)} 个乡（镇）均列为候补。",
-                              "名额", f"{CITE} 第三条"))
+                              Where("名额"), f"{CITE} 第三条"))
         places, amount = 0, ZERO
     else:
         places, amount, places_at, amount_at = quota[city]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.compare import agree, exceeds, shown
-from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import AREA, BOOL, COUNT, KEY, MONEY, PAY, RATIO, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
@@ -276,7 +276,7 @@ def _check_stated_total_ratio(towns, total) -> list[Finding]:
         if word != "小计" and stated is not None and total["完成比例"] is not None \
                 and _as_shown(stated) != _as_shown(total["完成比例"]):
             out.append(warning("RATIO_MISMATCH", f"{word}行的完成比例为 {stated:.2%}，按合计面积计算为 "
-                               f"{total['完成比例']:.2%}。请核对。", f"{towns.sheet}!{towns.letters['完成比例']}{line}",
+                               f"{total['完成比例']:.2%}。请核对。", Where(towns.sheet, line, towns.letters["完成比例"]),
                                RATIO_CITE))
     return out
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.model.exact import Fixed
-from farmcli.model.findings import error, warning
+from farmcli.model.findings import Where, error, warning
 from farmcli.model.money import ZERO, sum_or_pending
 
 PARCEL_STATES = ("未实施", "已实施", "已验收入库")
@@ -60,7 +60,7 @@ def aggregate_parcels(table, index, deadline, cite, findings) -> dict[str, Parce
     for key in {k for k, v in sums.items() if v.implemented is None or v.accepted is None}:
         findings.append(error("PARCEL_PENDING", f"「图斑」中{index.display(key)}有图斑的面积或验收日期无法识别（见该格的错误），"
                               "该乡镇的实施恢复面积或验收入库面积待定，依赖它们的补助和拨付也待定。请更正后重新结算。",
-                              table.sheet, cite["验收截止日期"]))
+                              Where(table.sheet), cite["验收截止日期"]))
 
     unmatched = {}
     for name, group in frame.loc[frame["key"].isna()].groupby(frame["name"].fillna("（空白）"), sort=False):

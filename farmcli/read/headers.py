@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from farmcli.model.cells import column_letter, is_blank
-from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.schema import UNITS, Column, SheetSpec, split_unit
 
 
@@ -65,7 +65,7 @@ def is_close(header: str, col: Column) -> bool:
 def header_findings(header: Header, spec: SheetSpec, sheet: str, line: int) -> list[Finding]:
     """Unknown units, duplicated headers, headers close to an absent column, and the rest unused."""
     out: list[Finding] = []
-    at = lambda index: f"{sheet}!{column_letter(index)}{line}"  # noqa: E731 - a cell of the header row
+    at = lambda index: Where(sheet, line, column_letter(index))  # noqa: E731 - a cell of the header row
     for name, (index, unit) in header.found.items():
         if unit == "?" and name not in header.conflicts:  # a conflict has its own finding (layout.py)
             col = spec.column(name)
@@ -92,5 +92,5 @@ def header_findings(header: Header, spec: SheetSpec, sheet: str, line: int) -> l
             out.append(warning("HEADER_SIMILAR", message, at(index)))
     if rest:
         out.append(info("HEADERS_UNUSED", f"「{sheet}」第{line}行的这些列 farmcli 不使用：{'、'.join(rest)}。",
-                        f"{sheet} 第{line}行"))
+                        Where(sheet, line)))
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from farmcli.model import cells
 from farmcli.model.cells import column_letter, is_blank, normalise_text
-from farmcli.model.findings import Finding, LedgerError, error, info
+from farmcli.model.findings import Finding, LedgerError, Where, error, info
 from farmcli.model.names import total_word
 from farmcli.model.schema import Column, SheetSpec, unit_factor
 from farmcli.model.table import Table
@@ -210,7 +210,7 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     if not data and not totals and not spec.required:
         # The template writes every optional sheet with its header only: that is "not given", never
         # "zero" (a blank 图斑 would otherwise settle every township at 0).
-        return None, [info("SHEET_EMPTY", f"「{sheet}」没有数据行，按未提供处理。", sheet)]
+        return None, [info("SHEET_EMPTY", f"「{sheet}」没有数据行，按未提供处理。", Where(sheet))]
     table.lines = [r + 1 for r in data]
     located: list[tuple[int, int, Finding]] = []
     for name, (index, unit) in sorted(found.items(), key=lambda kv: kv[1][0]):
@@ -236,7 +236,7 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
             untrusted.add(position)
             located.append((data[position], index, error(
                 "ERROR_VALUE", f"{col.name}是 Excel 错误值 {value}（公式出错），不能当作空白或 0。依赖这一格的金额待定；"
-                f"请改正公式或填入数值。", f"{sheet}!{column_letter(index)}{data[position] + 1}")))
+                f"请改正公式或填入数值。", Where(sheet, data[position] + 1, column_letter(index)))))
     for col in spec.columns:  # an absent optional column reads as blanks: has() stays False
         table.columns.setdefault(col.name, [None] * len(data))
     table.untrusted = {k: v for k, v in table.untrusted.items() if v}
@@ -269,7 +269,7 @@ def _drop_footers(data: list[int], kept: dict[int, list], footers: dict, spec: S
 
 
 def _cell_finding(code: str, col: Column, problem: str, sheet: str, index: int, r: int) -> Finding:
-    where = f"{sheet}!{column_letter(index)}{r + 1}"
+    where = Where(sheet, r + 1, column_letter(index))
     if code == "RATIO_ABOVE_100":
         return error("RATIO_ABOVE_100", f"{col.name}：{problem}。依赖这一格的金额待定。", where)
     return error("CELL_INVALID", f"{col.name}：{problem}。这一格未读入，依赖它的金额待定；请改正。", where)
@@ -288,5 +288,5 @@ def _keys_missing(table: Table, spec: SheetSpec, found: dict, data: list[int]) -
             if value is None and table.trusted(name, position):
                 out.append((data[position], -1, error(
                     "KEY_MISSING", f"这一行有数据但缺少{name}，未计入结算。请补上{name}，或删除这一行。",
-                    f"{table.sheet}!{column_letter(index)}{data[position] + 1}")))
+                    Where(table.sheet, data[position] + 1, column_letter(index)))))
     return out

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from farmcli.model import cells
-from farmcli.model.findings import Finding, error, info
+from farmcli.model.findings import Finding, Where, error, info
 from farmcli.model.params import Param, load_param_file, resolve
 from farmcli.model.table import Table, check_totals
 from farmcli.model.result import AREA, COUNT, MEASURE, MONEY, RATIO, Col, Measure, ResultTable, Total
@@ -54,7 +54,7 @@ def evaluate(sheets: dict[str, Read], settings: dict, mapping: dict, totals: lis
         return [], [], [note], {}
     if all(v is None for v in claims_table.columns["自评得分"]):
         # The blank template lists every item with no score yet: nothing has been claimed to audit.
-        note = info("PERF_NOT_FILLED", "「绩效」表尚未填写任何自评得分，未生成绩效评分表。", claims_table.sheet)
+        note = info("PERF_NOT_FILLED", "「绩效」表尚未填写任何自评得分，未生成绩效评分表。", Where(claims_table.sheet))
         return [], [], findings + [note], {}
     data = scoring_parameters()
     params: dict[str, Param] = resolve(data, year, {k: v for k, v in settings.items() if k in data.names}, overrides)

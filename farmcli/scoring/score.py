@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from farmcli.model.cells import normalise_text
-from farmcli.model.findings import Finding, error, info, warning
+from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.result import KEY, POINTS, SCORE, STATUS, TEXT, Col, ResultTable, Total
 from farmcli.model.schema import Column, SheetSpec
@@ -65,7 +65,7 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
     table = ResultTable("绩效评分", SCORE_COLUMNS, note=framework.source)
     findings: list[Finding] = []
     for item in framework.items:
-        claim, where = claims.get((normalise_text(item.level3), item.seq), (None, "绩效"))
+        claim, where = claims.get((normalise_text(item.level3), item.seq), (None, Where("绩效")))
         label = f"{item.level3}" + (f" 第{item.seq}项" if item.seq > 1 or _has_siblings(framework, item) else "")
         source = f"{framework.source} {item.level3}"
         if claim is not None and not (0 <= claim <= item.points):
@@ -90,14 +90,14 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
             else:
                 audited = Decimal(0)
                 findings.append(error("PERF_CLAIM_MISSING", f"{label} 无法计算（{computed.formula}），也没有自评得分，计 0 分。",
-                                      "绩效", source))
+                                      Where("绩效"), source))
         else:
             basis = "评判项：审核得分取自评得分"
             if claim_valid is None:
                 audited = Decimal(0)
                 if claim is None:
                     findings.append(error("PERF_CLAIM_MISSING", f"{label} 没有自评得分，计 0 分。请在「绩效」表补填"
-                                          f"（三级指标“{item.level3}”，序号 {item.seq}）。", "绩效", source))
+                                          f"（三级指标“{item.level3}”，序号 {item.seq}）。", Where("绩效"), source))
             else:
                 audited = claim_valid
         table.rows.append({
@@ -112,7 +112,7 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
                    "自评得分": claimed, "审核得分": total}
     if claimed != total:
         findings.append(warning("PERF_TOTAL_DIFFERS", f"绩效自评总分 {claimed} 分（{grade(claimed, p)}），审核总分 {total} 分"
-                                f"（{grade(total, p)}）。", "绩效", cite["优等级下限"]))
+                                f"（{grade(total, p)}）。", Where("绩效"), cite["优等级下限"]))
     totals = [Total("绩效总分", total, SCORE), Total("自评总分", claimed, SCORE), Total("评价等级", grade(total, p), TEXT, STATUS),
               Total("自评等级", grade(claimed, p), TEXT)]
     return table, totals, findings

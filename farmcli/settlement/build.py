@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from farmcli.model.cells import normalise_text
-from farmcli.model.findings import Finding, LedgerError, error, info, warning
+from farmcli.model.findings import Finding, LedgerError, Where, error, info, warning
 from farmcli.model.table import Table, check_totals
 from farmcli.ooxml.package import Package
 from farmcli.read.sheet import read_table
@@ -48,16 +48,16 @@ class Settlement:
     combined: object = None  # a folder's combined sheets, as the writer copies them (settlement.folder.FolderBook)
 
 
-def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, str]], list[Finding]]:
-    """设置: 项目 → (值, cell). Keys compared after normalisation."""
+def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, Where]], list[Finding]]:
+    """设置: 项目 → (值, its cell as a `Where`). Keys compared after normalisation."""
     table, findings = read_table(book, SETTINGS)
-    settings: dict[str, tuple[object, str]] = {}
+    settings: dict[str, tuple[object, Where]] = {}
     if table is None:
         return settings, findings
     for i, row in table.records():
         if row["项目"] is None or row["值"] is None:
             continue  # a key left blank (as in the blank template) is not set: the default applies
-        settings[normalise_text(row["项目"])] = (row["值"], str(table.cell("值", i)))
+        settings[normalise_text(row["项目"])] = (row["值"], table.cell("值", i))
     return settings, findings
 
 
@@ -229,9 +229,10 @@ def _formula_findings(book: Workbook) -> list[Finding]:
     out = []
     for sheet, cells in book.uncached_formulas().items():
         refs = [f"{column_letter(c)}{r + 1}" for r, c in cells]
+        first = Where(sheet, cells[0][0] + 1, column_letter(cells[0][1]))
         shown = "、".join(refs[:10]) + (f" 等共 {len(refs)} 格" if len(refs) > 10 else "")
         out.append(error("FORMULA_NO_VALUE", f"「{sheet}」表中有公式没有保存计算结果（{shown}），farmcli 只能读到空白。"
-                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", f"{sheet}!{refs[0]}"))
+                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", first))
     return out
 
 

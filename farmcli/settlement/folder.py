@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from farmcli.model.cells import normalise_text
-from farmcli.model.findings import ERROR, WARNING, Finding, LedgerError, error, info, warning
+from farmcli.model.findings import ERROR, WARNING, Finding, LedgerError, Where, error, info, warning
 from farmcli.model.names import key_form, name_key
 from farmcli.model.progress import Progress
 from farmcli.model.result import COUNT, Col, ResultTable
@@ -142,7 +142,7 @@ def _first_look(folder: Path, path: Path) -> _File:
     except LedgerError as exc:
         return _File(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
                      failed=True, counted=False)
-    return _File(path, name, {k: (v, f"{name}!{w}") for k, (v, w) in settings.items()},
+    return _File(path, name, {k: (v, replace(w, file=name)) for k, (v, w) in settings.items()},
                  [f.in_file(name) for f in found])
 
 
@@ -283,13 +283,13 @@ class Cycle:
         if f.unit is None:
             f.counted = False
             f.findings.append(error("FOLDER_NO_UNIT", f"{f.name} 的「设置」表没有填写填报单位，无法确定是哪个单位的报表，"
-                                    "整个文件未计入。请在「设置」表加一行：项目“填报单位”，值为本单位名称。", "设置").in_file(f.name))
+                                    "整个文件未计入。请在「设置」表加一行：项目“填报单位”，值为本单位名称。", Where("设置")).in_file(f.name))
             return False
         key = self.resolve(f.unit)
         if self.listed and key not in self.listed:
             f.counted = False
             f.findings.append(error("FOLDER_UNIT_UNKNOWN", f"填报单位“{f.unit}”不在县级台账 {self.main.name} 的「{self.listing}」"
-                                    f"名单中，整个文件未计入。请核对单位名称，或在县级台账的「别名」表中对应。", "设置")
+                                    f"名单中，整个文件未计入。请核对单位名称，或在县级台账的「别名」表中对应。", Where("设置"))
                               .in_file(f.name))
             return False
         self.keys[f.name] = key
@@ -302,7 +302,7 @@ class Cycle:
         for f in sent:
             f.counted = False
             f.findings.append(error("FOLDER_TWICE", f"{unit} 上报了 {len(sent)} 个文件（{names}），farmcli 不猜测哪个是最终版："
-                                    f"这些文件都未计入，{unit} 的金额待定。请只保留一个文件后重新运行。", "设置").in_file(f.name))
+                                    f"这些文件都未计入，{unit} 的金额待定。请只保留一个文件后重新运行。", Where("设置")).in_file(f.name))
 
     def _own_rows(self, f: _File) -> None:
         """A unit's file counts its own rows of the sheets units fill; nothing else."""
@@ -314,7 +314,7 @@ class Cycle:
                 f.keep[sheet] = []
                 f.findings.append(error("FOLDER_COUNTY_SHEET", f"「{sheet}」表由县里填写（县级台账 {self.main.name}），"
                                         f"{f.unit} 的文件中这张表的 {len(table)} 行未计入。请删去这些行，或把数据报给县里。",
-                                        sheet).in_file(f.name))
+                                        Where(sheet)).in_file(f.name))
                 continue
             kept, blanks, mine = [], 0, {}
             values = table.columns[self.column]
@@ -333,7 +333,7 @@ class Cycle:
             f.keep[sheet] = kept
             if blanks:
                 f.findings.append(info("FOLDER_UNIT_FILLED", f"「{sheet}」表有 {blanks} 行未填{self.column}，按本文件的填报单位"
-                                       f"“{f.unit}”计入。", sheet).in_file(f.name))
+                                       f"“{f.unit}”计入。", Where(sheet)).in_file(f.name))
 
     def _is_unit(self, value, key: str, seen: dict) -> bool:
         """Does `value` name the unit `key`? Each distinct value resolved once (10,000 rows, one name)."""
