@@ -158,7 +158,7 @@ def _county_rows(inputs, counties, year, findings) -> tuple:
     is blank is taken so too."""
     if not counties.has("年度"):
         findings.append(warning("COUNTY_YEAR_ASSUMED", f"「县」表没有“年度”列：各县的目标完成和约谈问责情况按 {year} 年度的情况理解。"
-                                f"第五条按年度判断，多年度请加“年度”列、每县每年一行。", "县", f"{CITE} 第五条"))
+                                f"第五条按年度判断，多年度请加“年度”列、每县每年一行。", Where("县"), f"{CITE} 第五条"))
     index = inputs.names()
     rows = {}
     for i, county in counties.records():

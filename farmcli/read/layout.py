@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 
 from farmcli.model.cells import column_letter, is_blank, normalise_text
-from farmcli.model.findings import Finding, error
+from farmcli.model.findings import Finding, Where, error
 from farmcli.model.schema import UNITS, SheetSpec, split_unit
 
 # `单位：万元`, `金额单位：元`, `面积单位：公顷`, `单位：万元、亩`, `（单位：万元）` — but not `填报单位：某局`.
@@ -51,7 +51,7 @@ def apply_stated_units(header, spec: SheetSpec, stated: dict[str, tuple[str, str
             header.conflicts.add(name)
             out.append(error("UNIT_CONFLICT", f"表头“{header.texts[index]}”的单位是{own}，而表格上方写着“{statement}”，"
                              f"两者矛盾，farmcli 不猜用哪个：这一列未读入，依赖它的金额待定。请删去其中一个单位。",
-                             f"{sheet}!{column_letter(index)}{line}"))
+                             Where(sheet, line, column_letter(index))))
     return out
 
 

@@ -264,7 +264,7 @@ def _drop_footers(data: list[int], kept: dict[int, list], footers: dict, spec: S
         return data, kept, []
     keep = [i for i in range(len(data)) if i not in drop]
     shown = "；".join(f"第{r + 1}行“{label[:20]}”" for r, label in drop.values())
-    note = info("FOOTER_ROWS", f"「{sheet}」表尾的这些行是注释或签字行，不是数据，未计入结算：{shown}。", sheet)
+    note = info("FOOTER_ROWS", f"「{sheet}」表尾的这些行是注释或签字行，不是数据，未计入结算：{shown}。", Where(sheet))
     return [data[i] for i in keep], {k: [v[i] for i in keep] for k, v in kept.items()}, [note]
 
 
