@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from farmcli.model.findings import Finding, warning
+from farmcli.model.findings import Finding, Where, warning
 from farmcli.model.money import ZERO, sum_or_pending
 from farmcli.model.result import Inputs, ResultTable
 from farmcli.model.table import Table
@@ -36,7 +36,7 @@ def cross_check(inputs: Inputs, tables: list[ResultTable], funds: Table | None) 
             entitled = tasks * p["补助标准"]
             out.append(warning("CROSS_BUDGET", f"「资金」计划金额合计 {_yuan(planned)}，而补助标准 {p['补助标准']} 元/亩 × 下达任务 "
                                f"{tasks:,.2f} 亩 = {_yuan(entitled)}，相差 {_yuan(planned - entitled)}：差额没有写明用途，请说明。",
-                               "资金", cite["补助标准"]))
+                               Where("资金"), cite["补助标准"]))
     if funds is not None and funds.has("到位金额(元)"):
         arrived = sum_or_pending(funds.columns["到位金额(元)"])
         paid, payable = total.get("已拨付(元)"), total.get("待拨付(元)")
@@ -44,7 +44,7 @@ def cross_check(inputs: Inputs, tables: list[ResultTable], funds: Table | None) 
             left = arrived - paid
             out.append(warning("CROSS_FUNDS_IDLE", f"到位资金 {_yuan(arrived)} − 已拨付 {_yuan(paid)} = 结余 {_yuan(left)}，"
                                f"而按标准待拨付只有 {_yuan(payable)}：其中 {_yuan(left - payable)} 没有可拨付的对象，请说明去向。",
-                               "资金", cite["补助标准"]))
+                               Where("资金"), cite["补助标准"]))
     index, keys = inputs.name_index(towns, "乡镇名称")
     first = {}  # the township's row in 乡镇, where its findings point
     for i, key in enumerate(keys):
