@@ -215,3 +215,54 @@ def test_a_total_row_off_by_more_than_half_a_fen_names_the_difference(ledger):
     assert [f.code for f in found] == ["TOTAL_MISMATCH"] and "相差 0.006" in found[0].message
     table, _ = _towns(ledger(乡镇=[HEAD + ["已拨付(元)"], ["修山镇", 5, 2, 100], ["合计", 5, 2, 100.004]]))
     assert check_totals(table) == []
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_template_sets_no_traps(tmp_path, policy):
+    """Ratios headed (%) over percent cells, farmcli's own columns never 'unused', shares shown as %,
+    every sheet printable on A4 with its header repeated (issue 24, issue 26 §3)."""
+    from farmcli.model.params import load_policy_data
+
+    path = tmp_path / f"{policy}.xlsx"
+    write_template(policy, path)
+    wb = openpyxl.load_workbook(path)
+    for spec in policy_module(policy).SHEETS:
+        ws = wb[spec.name]
+        for c, col in enumerate(spec.columns, start=1):
+            if col.kind == "percent":
+                assert ws.cell(1, c).value == f"{col.name}(%)"
+                assert ws.cell(2, c).number_format == "0.00%" and ws.cell(500, c).number_format == "0.00%"
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$1", ws.title
+        setup = ws.page_setup  # fit to one page wide (1 is the default width xlsxwriter leaves out), any height
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    notes = {row[0]: row[2] for row in wb["设置"].iter_rows(min_row=2, values_only=True)}
+    for p in load_policy_data(policy).parameters:
+        if p.type == "rate" and p.value is not None:
+            assert f"默认值 {(p.value * 100).normalize():f}%" in notes[p.name]
+    settled = settle_ledger(path, SAMPLES[policy][1], policy, overrides={"中央上缴比例": "10%"}
+                            if policy == "anhui-assessment" else None)
+    assert [f.message for f in settled.findings if f.code in ("HEADERS_UNUSED", "HEADER_SIMILAR")] == []
+
+
+def test_a_progress_set_in_the_templates_percent_cell_is_that_percent(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_template("taojiang", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["乡镇"]
+    for c, value in enumerate(["甲镇", 100, 100, 100, 1, None, 60000], start=1):
+        ws.cell(2, c).value = value  # 1 in a 0.00% cell is 100%, as Excel shows it
+    wb.save(path)
+    settled = settle_ledger(path, 2022, "taojiang")
+    totals = {t.name: t.value for t in settled.totals}
+    assert totals["补助金额(元)"] == D("200000") and totals["待拨付(元)"] == D("140000")
+    assert [f.code for f in settled.findings if f.severity != "info"] == []
+
+
+def test_set_takes_the_unit_farmcli_names(tmp_path):
+    from conftest import SAMPLE
+
+    result = run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path / "o"), "--json", "--set", "补助标准=2100元/亩")
+    assert result.returncode in (0, 1), result.stderr
+    plain = run_cli("settle", "2022", str(SAMPLE), "--out", str(tmp_path / "p"), "--json", "--set", "补助标准=2100")
+    assert json.loads(result.stdout)["totals"] == json.loads(plain.stdout)["totals"]

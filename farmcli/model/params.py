@@ -169,6 +169,14 @@ def parse_value(kind: str, value: object) -> cells.Parsed:
     return cells.parse_text(value)
 
 
+def _without_unit(value: object, unit: str) -> object:
+    """`2000元/亩` for a parameter in 元/亩: the unit farmcli names is the unit it reads (issue 24)."""
+    if type(value) is not str or not unit or unit == "%":
+        return value
+    text, own = cells.normalise_text(value), cells.normalise_text(unit)
+    return text[: -len(own)] if text.endswith(own) and len(text) > len(own) else value
+
+
 def _parse_share(value: object) -> cells.Parsed:
     """A share typed by a clerk: `30%`, or a fraction (0.3; 1 = 100%). A bare number above 1
     (`30`) is refused, never guessed to be 30% (SPEC §1 Parameters)."""
@@ -269,7 +277,7 @@ def resolve(
             continue
         else:
             raise LedgerError(_missing_message(data, base, versions, year))
-        value, problem = parse_value(base.type, raw)
+        value, problem = parse_value(base.type, _without_unit(raw, base.unit))
         if problem or value is None:
             raise LedgerError(
                 f"参数「{name}」的值“{raw}”无法识别（{where}）：{problem or '为空'}。"

@@ -84,6 +84,7 @@ class SheetSpec:
     required: bool = False
     key: str | None = None  # the name column: unique, and the one a 合计 row is found by
     help: str = ""
+    notes: tuple[str, ...] = ()  # columns farmcli writes in its template for the clerk to read, never read back
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -102,6 +103,7 @@ SETTINGS = SheetSpec(
      Column("值", kind="raw", required=True, help="设置值")),
     key="项目",
     help="结算设置：政策、年度以及参数（优先级：命令行 --set > 本表 > 默认值）",
+    notes=("说明",),
 )
 ALIASES = SheetSpec(
     "别名",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from farmcli.outputs.values import FIXED_TIME, display_width
-from farmcli.model.params import load_policy_data
+from farmcli.model.params import load_policy_data, shown
 from farmcli.policies import policy_module
 from farmcli.model.schema import ALIASES, KIND_ZH, SETTINGS
 
@@ -38,18 +38,20 @@ def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> N
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
 
+    percent = book.add_format({"num_format": "0.00%"})
     settings = book.add_worksheet(SETTINGS.name)
-    settings.write_row(0, 0, ["项目", "值", "说明"], header)
+    settings.write_row(0, 0, [c.name for c in SETTINGS.columns] + list(SETTINGS.notes), header)
     rows = [("政策", data.id, data.title), ("年度", "", "结算年度，如 2022"), ("地区", "", "如 桃江县"),
             ("填报单位", unit.name if unit else "", "如 桃江县自然资源局" if unit is None else "本表的填报单位，请勿改动")]
-    rows += [(p.name, "", f"可选，覆盖默认值 {p.value if p.value is not None else '（必填，无默认值）'} {p.unit}；"
-              f"依据 {p.citation}") for p in data.parameters if p.name not in {r[0] for r in rows}]
+    rows += [(p.name, "", f"可选，覆盖默认值 {_default(p)}；依据 {p.citation}")
+             for p in data.parameters if p.name not in {r[0] for r in rows}]
     rows += [(key, "", f"绩效评分输入（可选）：{KIND_ZH.get(kind, kind)}") for key, kind in SETTING_INPUTS.items()]
     for r, row in enumerate(rows, start=1):
         settings.write_row(r, 0, row)
     settings.set_column(0, 0, 18)
     settings.set_column(1, 1, 16)
     settings.set_column(2, 2, 70)
+    _print_setup(settings, 3)
 
     for spec in sheets + [ALIASES]:
         ws = book.add_worksheet(spec.name)
@@ -57,8 +59,14 @@ def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> N
             _prefill_claims(ws, header)
             continue
         for c, col in enumerate(spec.columns):
-            ws.write_string(0, c, col.name, required if col.required else header)
-            ws.set_column(c, c, max(12, display_width(col.name) + 2))
+            # A ratio column says it is in percent and formats its cells so: what the clerk types is what
+            # farmcli reads (75 typed in a % cell is 75%).
+            title = f"{col.name}(%)" if col.kind == "percent" else col.name
+            ws.write_string(0, c, title, required if col.required else header)
+            ws.set_column(c, c, max(12, display_width(title) + 2), percent if col.kind == "percent" else None)
+            if col.kind == "percent":  # the cells themselves, so a value set by a program is a percent too
+                for r in range(1, VALIDATED_ROWS + 1):
+                    ws.write_blank(r, c, None, percent)
             choices = col.choices or (("是", "否") if col.kind == "bool" else ())
             if choices:
                 ws.data_validation(1, c, VALIDATED_ROWS, c, {
@@ -71,6 +79,7 @@ def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> N
             if unit is not None and spec.name in unit.fills and col.name == unit.column:
                 _name_the_unit(ws, c, unit, spec.name)
         ws.freeze_panes(1, 0)
+        _print_setup(ws, len(spec.columns))
 
     notes = book.add_worksheet("说明")
     notes.write_row(0, 0, ["工作表", "列", "类型", "必填", "说明"], header)
@@ -97,7 +106,24 @@ def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> N
     notes.set_column(0, 1, 20)
     notes.set_column(2, 3, 14)
     notes.set_column(4, 4, 80)
+    _print_setup(notes, 5)
     book.close()
+
+
+def _default(p) -> str:
+    """A parameter's default as the clerk would type it: a share as 60%, not 0.60."""
+    if p.value is None:
+        return "（必填，无默认值）"
+    return shown(p, p.value) if p.type == "rate" else f"{shown(p, p.value)} {p.unit}"
+
+
+def _print_setup(ws, width: int) -> None:
+    """Each sheet prints on A4, fitted to the page width, its header row repeated on every page."""
+    ws.set_paper(9)
+    if width > 6:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
 
 
 def _prefill_claims(ws, header) -> None:
@@ -112,6 +138,7 @@ def _prefill_claims(ws, header) -> None:
     for c, width in enumerate((8, 10, 16, 6, 60, 6, 10)):
         ws.set_column(c, c, width)
     ws.freeze_panes(1, 0)
+    _print_setup(ws, 7)
 
 
 def _name_the_unit(ws, c: int, unit: ForUnit, sheet: str) -> None:

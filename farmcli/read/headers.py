@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from farmcli.model.cells import column_letter, is_blank
+from farmcli.model.cells import column_letter, is_blank, normalise_text
 from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.schema import UNITS, Column, SheetSpec, split_unit
 
@@ -78,7 +78,10 @@ def header_findings(header: Header, spec: SheetSpec, sheet: str, line: int) -> l
                          at(index)))
     absent = [c for c in spec.columns if c.name not in header.found]
     rest = []
+    notes = {normalise_text(n) for n in spec.notes}  # farmcli's own template columns (设置.说明)
     for index, text in header.unused:
+        if normalise_text(text) in notes:
+            continue
         close = [c for c in absent if is_close(text, c)]
         if not close:
             rest.append(text)

@@ -23,7 +23,7 @@ CLAIMS_SHEET = SheetSpec("绩效", key="三级指标", help="单位填报的绩�
     Column("三级指标", required=True, help="三级指标名称，与评分框架一致，如 计划完成率"),
     Column("序号", "number", help="该三级指标下的小项序号，从 1 起；只有一项的可留空"),
     Column("自评得分", "number", required=True, help="单位自评得分"),
-))
+), notes=("一级指标", "二级指标", "指标说明", "分值"))
 SCORE_COLUMNS = [Col("一级指标"), Col("二级指标"), Col("三级指标", role=KEY), Col("序号", "count", KEY), Col("指标内容"),
                  Col("指标说明"), Col("分值", SCORE), Col("自评得分", SCORE), Col("审核得分", SCORE, STATUS), Col("依据或公式"),
                  # each heading's points, shown merged beside the heading on the scoring sheet (附件2)
