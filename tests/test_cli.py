@@ -59,8 +59,8 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     # The record (issue 25 §3) rides behind the results as a very hidden sheet.
     from farmcli.outputs.record import RECORD_SHEET
 
-    assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "图表", "变更", "发现问题", "参数",
-                             RECORD_SHEET, "设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
+    assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "资金拨付审批表", "图表", "变更", "发现问题",
+                             "参数", RECORD_SHEET, "设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
     assert wb[RECORD_SHEET].sheet_state == "veryHidden"
     assert wb.active.title == "结算总览"
     # The ledger's own sheet, value for value (its parts are copied as saved).
@@ -84,7 +84,8 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
 def test_report_has_every_section(settled):
     _, out = settled
     report = next(out.glob("*.md")).read_text(encoding="utf-8")
-    for section in ("## 项目概况", "## 完成情况", "## 拨付计划", "## 发现问题", "## 参数与依据"):
+    for section in ("## 一、基本情况", "## 二、结算结果", "## 三、资金拨付", "## 四、存在问题", "## 五、拨付建议",
+                    "## 附表1　拨付计划", "参数与依据", "资金拨付审批表"):
         assert section in report
     assert "| 修山镇 | 335.00 | 391.87 | 116.98% |" in report
     assert "12,778,760.00" in report and "桃江以奖代补自评报告 六(二)一)6" in report

@@ -11,7 +11,7 @@ from farmcli.outputs.package import read_record
 from farmcli.outputs.record import RECORD_SHEET
 from package_check import check_package
 
-RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "图表", "变更", "发现问题", "参数"]
+RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "资金拨付审批表", "图表", "变更", "发现问题", "参数"]
 RECORD = [RECORD_SHEET]  # very hidden, after the result sheets
 LEDGER = ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]
 

@@ -41,18 +41,25 @@ def test_word_report_is_an_output_named_like_the_others(settled):
     assert list(doc["outputs"]) == ["workbook", "word", "report"]
     report = (out / "taojiang-2022-2022年度结算报告.md").read_text(encoding="utf-8")
     assert report.startswith("# 桃江县2022年度恢复耕地以奖代补结算报告")
-    assert str(out) not in report  # outputs named by file name, not by absolute path
-    assert "结算工作簿：taojiang-2022-2022年度结算.xlsx；Word 报告：taojiang-2022-2022年度结算报告.docx" in report
+    text = text_of(docx.Document(word))
+    for body in (report, text):  # the body never names the program, the ledger or the outputs (issue 26 §2)
+        assert "farmcli" not in body and "taojiang-2022" not in body and ".xlsx" not in body and str(out) not in body
+        assert "SPEC" not in body and "seeds/" not in body and "PERF_" not in body
 
 
-def test_title_unit_date_and_signatures(settled):
+def test_title_sections_closing_and_signatures(settled):
     doc, _ = settled
     d = docx.Document(doc["outputs"]["word"])
     lines = [p.text for p in d.paragraphs]
     assert lines[0] == "桃江县2022年度恢复耕地以奖代补结算报告"
-    assert lines[1] == "编制单位：桃江县自然资源局" and lines[2] == "编制日期：2023年7月8日"
-    signature = next(t for t in lines if t.startswith("编制人"))
-    assert "审核人" in signature and "负责人" in signature and "____" in signature
+    headings = [t for t in lines if t[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert headings == ["一、基本情况", "二、结算结果", "三、资金拨付", "四、存在问题", "五、拨付建议"]
+    assert any(t.startswith("附表1") for t in lines)
+    closing = lines.index("桃江县自然资源局")
+    assert lines[closing + 1] == "2023年7月8日"
+    signature = lines[closing + 2]
+    assert "编制人" in signature and "审核人" in signature and "负责人" in signature and "＿" in signature
+    assert lines.index("桃江县2022年度恢复耕地以奖代补资金拨付审批表") > closing  # the form is the last page
 
 
 def test_same_sections_as_the_markdown_report_and_totals_in_words(settled):
@@ -64,23 +71,42 @@ def test_same_sections_as_the_markdown_report_and_totals_in_words(settled):
         assert heading in [p.text for p in d.paragraphs], heading
     assert "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整" in text  # 补助金额 12,778,760.00
     assert daxie(Decimal(str(doc["totals"]["待拨付(元)"]))) in text  # 971,522.00
-    # 拨付计划 has no 合计 in the policy: the Word table gets one
-    plan = next(t for t in d.tables if t.rows[0].cells[0].text == "乡镇名称" and t.rows[0].cells[1].text == "批次")
-    assert plan.rows[-1].cells[0].text == "合计" and plan.rows[-1].cells[-1].text == "12,778,760.00"
+    # the plan: what is due and what is held back, two totals, never one sum read as "pay this much"
+    plan = _table_starting(d, "乡镇名称", "批次")
+    labels = [row.cells[0].text for row in plan.rows[-2:]]
+    assert labels == ["应拨（条件已满足）", "暂不拨付（条件未满足）"]
+    assert plan.rows[-2].cells[-1].text == "12,778,760.00" and plan.rows[-1].cells[-1].text == "0.00"
+    # the township money table reads left to right: 补助金额, 应拨, 已拨付, 待拨付
+    money = _table_starting(d, "乡镇名称", "补助金额(元)")
+    assert [c.text for c in money.rows[0].cells] == ["乡镇名称", "补助金额(元)", "应拨(元)", "已拨付(元)", "待拨付(元)"]
 
 
-def test_a4_page_numbers_and_chinese_font(settled):
+def test_a4_gbt_margins_fonts_and_page_numbers(settled):
     doc, _ = settled
     d = docx.Document(doc["outputs"]["word"])
-    for section in d.sections:
-        assert {round(section.page_width.mm), round(section.page_height.mm)} == {210, 297}
-    footer = d.sections[0].footer.paragraphs[0]._p.xml
-    assert " PAGE " in footer and " NUMPAGES " in footer and "第 " in footer
-    assert any(s.orientation == 1 for s in d.sections)  # the wide 乡镇汇总 table on a landscape page
+    body = d.sections[0]
+    assert (round(body.page_width.mm), round(body.page_height.mm)) == (210, 297)
+    assert [round(getattr(body, f"{side}_margin").mm) for side in ("top", "bottom", "left", "right")] == [37, 35, 28, 26]
+    last = d.sections[-1]  # the 审批表: landscape A4
+    assert (round(last.page_width.mm), round(last.page_height.mm)) == (297, 210)
+    footer = d.sections[0].footer.paragraphs[0]
+    assert " PAGE " in footer._p.xml and footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert all(r.font.size.pt == 14 and r.font.name == "宋体" for r in footer.runs)  # 4号 宋体
     fonts = d.styles["Normal"].element.rPr.rFonts
-    assert fonts.get(qn("w:eastAsia")) == "宋体"
-    run = d.paragraphs[0].runs[0]._element
-    assert run.rPr.rFonts.get(qn("w:eastAsia"))
+    assert fonts.get(qn("w:eastAsia")) == "仿宋"
+
+    def font(p):
+        run = p.runs[0]
+        return run._element.rPr.rFonts.get(qn("w:eastAsia")), run.font.size.pt, bool(run.bold)
+    paragraphs = {p.text: p for p in d.paragraphs if p.runs}
+    assert font(d.paragraphs[0]) == ("方正小标宋简体", 22, False)  # 2号 小标宋
+    assert font(paragraphs["一、基本情况"]) == ("黑体", 16, False)  # 3号 黑体
+    body_text = next(p for t, p in paragraphs.items() if t.startswith("根据《"))
+    assert font(body_text) == ("仿宋", 16, False)  # 3号 仿宋
+    caption = next(p for t, p in paragraphs.items() if t.startswith("表1"))
+    assert caption.text == "表1　各乡镇恢复耕地完成情况" and paragraphs["单位：亩"]
+    cell = _table_starting(d, "乡镇名称", "补助金额(元)").rows[1].cells[1].paragraphs[0].runs[0]
+    assert cell._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体" and cell.font.size.pt == 10.5  # 五号 宋体
 
 
 @pytest.mark.parametrize("stem, year", [("jiangsu-fund-2024", 2024), ("anhui-assessment-2025", 2025),
@@ -90,9 +116,9 @@ def test_every_policy_gets_a_word_report(tmp_path, stem, year):
     assert r.returncode in (0, 1), r.stderr
     doc = json.loads(r.stdout)
     text = text_of(docx.Document(doc["outputs"]["word"]))
-    assert "金额大写" in text and "编制人" in text
+    assert "编制人" in text and "一、基本情况" in text and "四、存在问题" in text
     if stem.startswith("jiangsu"):
-        assert "应收回大写：" in text
+        assert "应收回合计" in text
 
 
 def test_the_date_is_today_unless_fixed(monkeypatch):
@@ -123,7 +149,7 @@ def test_a_table_with_its_own_subtotals_gets_no_invented_total(settled):
     labels = [row.cells[0].text for row in basic.rows]
     assert "合计" not in labels
     report = (out / "taojiang-2022-2022年度结算报告.md").read_text(encoding="utf-8")
-    section = report[report.index("### 基础数据表"):]
+    section = report[report.index("**基础数据表**"):]
     markdown_rows = [line for line in section.split("\n\n")[1].splitlines()[2:]]
     assert len(basic.rows) == 1 + len(markdown_rows)  # the header and exactly the Markdown's rows
     sheet = openpyxl.load_workbook(doc["outputs"]["workbook"])["基础数据表"]
@@ -157,14 +183,14 @@ def test_a_pending_amount_gives_no_partial_total_in_word_nor_workbook(ledger, tm
     header = [c.text for c in table.rows[0].cells]
     total = [c.text for c in table.rows[-1].cells]
     assert total[0] == "合计" and len(table.rows) == 1 + 2 + 1
-    assert total[header.index("应收回(元)")] == ""  # blank, not the partial 800,000.00
-    assert total[header.index("结余(元)")] == ""  # JS-1 has no 结余: no partial sum either
-    assert total[header.index("地方统筹(元)")] == ""  # pending for JS-1 too
+    assert total[header.index("应收回(元)")] == "待定"  # pending, not the partial 800,000.00 nor a blank
+    assert total[header.index("结余(元)")] == "待定"  # JS-1 has no 结余: no partial sum either
+    assert total[header.index("地方统筹(元)")] == "待定"  # pending for JS-1 too
     assert "800,000.00" not in total
 
     sheet = openpyxl.load_workbook(doc["outputs"]["workbook"])["项目结算"]
     values = list(sheet.iter_rows(values_only=True))
     columns, last = values[0], dict(zip(values[0], values[-1]))
     assert last[columns[0]] == "合计"
-    assert last["应收回(元)"] is None and not last["应收回大写"]
-    assert last["结余(元)"] is None and last["地方统筹(元)"] is None
+    assert last["应收回(元)"] == "待定" and last["应收回大写"] == "待定"
+    assert last["结余(元)"] == "待定" and last["地方统筹(元)"] == "待定"

@@ -79,6 +79,9 @@ def _all_sheet_names(s: Settlement) -> list[str]:
     return list(dict.fromkeys([*s.sheet_names, *names]))
 
 
+APPROVAL_SHEET = "资金拨付审批表"  # written by outputs/approval.py when the policy pays someone
+
+
 def result_sheet_names(s: Settlement, earlier: bool,
                        earlier_sheets: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
     """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
@@ -87,7 +90,7 @@ def result_sheet_names(s: Settlement, earlier: bool,
     without the list, every sheet named like a result sheet (plain or suffixed) — and the new ones
     take the names left free; in any other ledger a sheet named like a result sheet keeps its
     name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
-    wanted = ["结算总览", *(t.name for t in s.tables), "图表", "变更", "发现问题", "参数"]
+    wanted = ["结算总览", *(t.name for t in s.tables), APPROVAL_SHEET, "图表", "变更", "发现问题", "参数"]
     ledger = _all_sheet_names(s)
     if earlier:
         old = set(earlier_sheets) if earlier_sheets is not None else \

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.outputs.daxie import daxie
-from farmcli.model.result import MONEY, TEXT, Col, ResultTable
+from farmcli.model.result import BOOL, MONEY, TEXT, Col, ResultTable
+from farmcli.outputs.values import PENDING, Typed, show
 
 # (policy, table) → money columns that are amounts to pay (or, in RECOVER, to recover).
 PAY_COLUMNS = {
@@ -59,20 +60,40 @@ def is_recover(column: str) -> bool:
 
 
 def spelled(amount: Decimal | None, recover: bool = False) -> str:
-    """大写金额 of an amount to pay; a negative one is to be recovered and says so."""
+    """大写金额 of an amount to pay; a negative one is paid over and says so (多拨 … 应追回);
+    a pending one is 待定."""
     if amount is None:
-        return ""
+        return PENDING
     if amount < 0 and not recover:
-        return f"（应收回）{daxie(-amount)}"
+        return f"多拨{daxie(-amount)}，应追回"
     if amount < 0:
         return f"（应退还）{daxie(-amount)}"
     return daxie(amount)
+
+
+def amount_words(amount: Decimal | None) -> str:
+    """An amount to pay in a sentence: `971,522.00 元（玖拾柒万…元整）`, `多拨 899,700.00 元，应追回
+    （…）`, or 待定 — never a negative 待拨付."""
+    if amount is None:
+        return PENDING
+    if amount < 0:
+        return f"多拨 {show(-amount, MONEY)} 元，应追回（{daxie(-amount)}）"
+    return f"{show(amount, MONEY)} 元（{daxie(amount)}）"
 
 
 def counted_rows(policy: str, table: ResultTable) -> list[dict]:
     """The rows whose amounts a money column's 合计 sums (COUNTED_ROWS; every row by default)."""
     column, values = COUNTED_ROWS.get((policy, table.name), (None, ()))
     return table.rows if column is None else [r for r in table.rows if r.get(column) in values]
+
+
+def shown_rows(policy: str, table: ResultTable) -> list[dict]:
+    """The rows as printed: a row outside the ones a 合计 counts carries no amount by design, so its
+    empty money cells are left blank, not shown as 待定."""
+    counted = {id(r) for r in counted_rows(policy, table)}
+    money = {c.name for c in table.columns if c.kind == MONEY}
+    return [r if id(r) in counted else {k: v for k, v in r.items() if not (k in money and v is None)}
+            for r in table.rows]
 
 
 def with_total(table: ResultTable, policy: str = "") -> dict | None:
@@ -112,10 +133,11 @@ def print_table(policy: str, table: ResultTable) -> PrintTable:
             spelled_of[label] = col.name
 
     def add(row: dict) -> dict:
-        extra = {label: spelled(row.get(money), is_recover(money)) for label, money in spelled_of.items()}
+        extra = {label: spelled(row[money], is_recover(money)) if money in row else ""
+                 for label, money in spelled_of.items()}
         return {**row, **extra}
 
-    return PrintTable(table.name, columns, [add(r) for r in table.rows], add(total) if total else None)
+    return PrintTable(table.name, columns, [add(r) for r in shown_rows(policy, table)], add(total) if total else None)
 
 
 def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
@@ -128,7 +150,7 @@ def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
         if is_recover(t.name):
             out.append((t.name, t.value, RECOVER_DAXIE, spelled(t.value, recover=True)))
         elif t.value < 0:  # paid more than due: the difference is to be recovered
-            out.append((t.name, t.value, RECOVER_DAXIE, daxie(-t.value)))
+            out.append((t.name, t.value, RECOVER_DAXIE, f"多拨{daxie(-t.value)}，应追回"))
         else:
             out.append((t.name, t.value, DAXIE, daxie(t.value)))
     return out
@@ -137,3 +159,30 @@ def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
 def title(s, name: str) -> str:
     """地区 + 年度 + table name, e.g. 桃江县2022年度乡镇汇总."""
     return f"{s.meta.get('地区', '')}{s.year}年度{name}"
+
+
+CHANGE_COLUMNS = [Col("表"), Col("对象"), Col("列"), Col("上次"), Col("本次"), Col("差额", MONEY)]
+
+
+def change_items(items: list[dict]) -> list[dict]:
+    """The changes as listed: a table's own 合计 row is left out where the settlement total of the
+    same name says the same change (each total once)."""
+    totals = {(i["列"], str(i["上次"]), str(i["本次"])) for i in items if i["表"] == "合计"}
+    return [i for i in items if not (i["表"] != "合计" and i["对象"] == "合计"
+                                     and (i["列"], str(i["上次"]), str(i["本次"])) in totals)]
+
+
+def _changed(value, column: str):
+    """上次/本次 with the 差额's format: money as money, 是/否 for flags, 空 for nothing."""
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return Typed(value, BOOL)
+    if isinstance(value, Decimal):
+        return Typed(value, MONEY if column.endswith("(元)") else "number")
+    return value
+
+
+def change_rows(items: list[dict]) -> list[dict]:
+    return [{**i, "上次": _changed(i["上次"], i["列"]), "本次": _changed(i["本次"], i["列"]),
+             "差额": i["差额"] if i["差额"] is not None else ""} for i in change_items(items)]

@@ -6,9 +6,8 @@ Only the result sheets written by xlsxwriter use this; the ledger's own sheets k
 
 from __future__ import annotations
 
-import unicodedata
-
 from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE
+from farmcli.outputs.values import Typed, display_width, show  # noqa: F401 (re-exported)
 
 FONT = "宋体"  # SimSun on every Chinese Windows; LibreOffice falls back to a CJK font
 SIZE = 10
@@ -22,11 +21,6 @@ DAXIE_WIDTH = 34  # a 大写金额 up to 亿 on one line
 CAPS = {"依据": 36, "值": 40}
 NARROW_WIDTH = 18  # other text columns wrap beyond this
 LANDSCAPE_FROM = 150  # total column width above which portrait A4 would shrink the print below 2/3
-
-
-def display_width(text: str) -> int:
-    """Columns a string takes on screen: CJK characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Formats:
@@ -76,31 +70,18 @@ def escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
-class Typed:
-    """A value with its own kind, for columns that mix kinds (结算总览 值, 参数 值)."""
-
-    __slots__ = ("value", "kind")
-
-    def __init__(self, value, kind: str):
-        self.value, self.kind = value, kind
-
-
 def shown_text(value) -> str:
-    """Roughly the text a cell shows, for its column's width."""
+    """Roughly the text a cell shows, for its column's width (numbers at two decimals)."""
     import datetime as dt
     from decimal import Decimal
 
     if isinstance(value, Typed):
         value = value.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "否"
-    if isinstance(value, (Decimal, int, float)):
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return f"{float(value):,.2f}"
     if isinstance(value, (dt.date, dt.datetime)):
         return "2022-11-30"
-    return str(value)
+    return show(value, MONEY if value is None else "")
 
 
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体

@@ -1,4 +1,6 @@
-"""How a value of each kind is shown (report, terminal) and serialised (JSON)."""
+"""The one formatting module: how a value of each kind is shown (reports, workbook widths, terminal)
+and serialised (JSON). One vocabulary of kinds (`model.result`: money, area, ratio, count, score,
+bool, date, number, text, measure); a pending figure (None) shows as 待定, never a blank."""
 
 from __future__ import annotations
 
@@ -7,10 +9,13 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.money import round_money
-from farmcli.model.result import AREA, BOOL, COUNT, MONEY, RATIO, SCORE, Measure
+from farmcli.model.result import AREA, BOOL, COUNT, DATE, MONEY, NUMBER, RATIO, SCORE, Measure
 
 _2DP = Decimal("0.01")
 FIXED_TIME = dt.datetime(2000, 1, 1)  # every workbook's creation time: same input, same bytes
+PENDING = "待定"  # a figure that depends on a cell farmcli cannot trust (SPEC §1)
+FIGURES = (MONEY, AREA, RATIO, COUNT, SCORE, BOOL, DATE, NUMBER)  # kinds whose None is a pending figure
+NUMERIC = (MONEY, AREA, RATIO, COUNT, SCORE, NUMBER)  # right-aligned in every table
 
 
 def display_width(text: str) -> int:
@@ -19,7 +24,7 @@ def display_width(text: str) -> int:
 
 
 def to_json(value: object, kind: str) -> object:
-    """Money rounded to 0.01, ratios as fractions, areas as given, dates ISO."""
+    """Money rounded to 0.01, ratios as fractions, areas as given, dates ISO; pending is null."""
     if value is None:
         return None
     if isinstance(value, Measure):
@@ -37,10 +42,21 @@ def to_json(value: object, kind: str) -> object:
     return value
 
 
+class Typed:
+    """A value with its own kind, for columns that mix kinds (结算总览 值, 参数 值, 变更 上次/本次)."""
+
+    __slots__ = ("value", "kind")
+
+    def __init__(self, value, kind: str):
+        self.value, self.kind = value, kind
+
+
 def show(value: object, kind: str = "") -> str:
-    """Human form: 1,234.50 · 93.58% · 391.87 · 是/否."""
+    """Human form: 1,234.50 · 93.58% · 391.87 · 是/否 · 2022-11-30; a pending figure is 待定."""
+    if isinstance(value, Typed):
+        value, kind = value.value, value.kind
     if value is None:
-        return ""
+        return PENDING if kind in FIGURES else ""
     if isinstance(value, Measure):
         return f"{show(value.value, value.kind)} {value.unit}".strip()
     if isinstance(value, bool) or kind == BOOL:
@@ -59,6 +75,12 @@ def show(value: object, kind: str = "") -> str:
     return str(value)
 
 
+def cell_text(row: dict, name: str, kind: str) -> str:
+    """A table cell: a column the row does not have is blank (not applicable); one it has
+    with no value is a pending figure (待定)."""
+    return show(row[name], kind) if name in row else ""
+
+
 def param_kind(param_type: str) -> str:
     """The display kind of a parameter type (rate → ratio, money → money)."""
-    return {"rate": RATIO, "money": MONEY, "area": AREA, "date": "date"}.get(param_type, "number")
+    return {"rate": RATIO, "money": MONEY, "area": AREA, "date": DATE}.get(param_type, NUMBER)

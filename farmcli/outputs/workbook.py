@@ -16,9 +16,10 @@ from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_finding
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
 from farmcli.model.result import COUNT, MONEY, Col, Measure, ResultTable
 from farmcli.outputs import paper
+from farmcli.outputs.approval import write_approval
 from farmcli.outputs.charts import add_charts
 from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, page_setup, row_height, shown_text, widths_for
-from farmcli.outputs.values import FIXED_TIME, show
+from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
 from farmcli.settlement.build import Settlement
 
 
@@ -38,6 +39,9 @@ class Writer:
         if isinstance(value, Typed):
             value, kind = value.value, value.kind
         fmt = self.paper.of(kind, bold)
+        if value is None and kind in FIGURES:  # a pending figure says so (SPEC §1), never a blank cell
+            ws.write_string(r, c, PENDING, self.paper.of("text", bold))
+            return PENDING
         if value is None or value == "":
             ws.write_blank(r, c, None, fmt)
             return ""
@@ -74,7 +78,7 @@ class Writer:
             # wrapped text: the height set before the row's cells (constant-memory mode)
             ws.set_row(r, row_height([shown_text(row.get(c.name)) for c in columns], widths))
             for c, col in enumerate(columns):
-                self.cell(ws, r, c, row.get(col.name), col.kind, bold)
+                self.cell(ws, r, c, row[col.name] if col.name in row else "", col.kind, bold)
         ws.freeze_panes(1, 0)
         if body:
             ws.autofilter(0, 0, len(body), len(columns) - 1)
@@ -204,9 +208,10 @@ def write_results(w: Writer, s: Settlement, names: dict[str, str]) -> None:
             printed = paper.print_table(s.policy.id, table)
             w.table(names[table.name], printed.columns, printed.rows, printed.total, paper.title(s, table.name))
             placed[table.name] = printed
+    write_approval(w, s, names)
     add_charts(w, s, placed, names["图表"])
     if s.changes is not None:
-        w.table(names["变更"], CHANGE_COLUMNS, change_rows(s), title=paper.title(s, "变更"))
+        w.table(names["变更"], paper.CHANGE_COLUMNS, change_rows(s), title=paper.title(s, "变更"))
     w.table(names["发现问题"], FINDING_COLUMNS, finding_rows(s), title=paper.title(s, "发现问题"))
     w.table(names["参数"], PARAM_COLUMNS, _typed_params(s), title=paper.title(s, "参数"))
 
@@ -227,7 +232,11 @@ OVERVIEW_COLUMNS = [Col("项目"), Col("值"), Col("大写金额"), Col("依据"
 
 
 def _overview_rows(s: Settlement) -> list[dict]:
-    rows = [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
+    from farmcli.outputs.document import banner
+
+    warning = banner(s)
+    rows = [{"项目": "注意", "值": warning}] if warning else []
+    rows += [{"项目": "政策", "值": f"{s.policy.id}（{s.policy.title}）", "依据": s.policy.document},
             {"项目": "年度", "值": Typed(s.year, "number")}, {"项目": "台账文件", "值": s.ledger.name}]
     rows += [{"项目": k, "值": v} for k, v in s.meta.items() if k not in ("政策", "年度")]
     spelled = {name: (label, text) for name, _, label, text in paper.total_amounts(s)}
@@ -243,15 +252,12 @@ FINDING_COLUMNS = [Col("序号", COUNT), Col("级别"), Col("代码"), Col("说�
 PARAM_COLUMNS = [Col("参数"), Col("值"), Col("单位"), Col("来源"), Col("适用期"), Col("依据")]
 
 
-CHANGE_COLUMNS = [Col("表"), Col("对象"), Col("列"), Col("上次"), Col("本次"), Col("差额", MONEY)]
-
-
 def change_rows(s: Settlement) -> list[dict]:
     if s.changes.previous is None:
         return [{"表": "首次结算：没有可比较的上次结果"}]
     if not s.changes.items:
         return [{"表": "与上次结算相比，金额和状态没有变化"}]
-    return s.changes.items
+    return paper.change_rows(s.changes.items)
 
 
 def finding_rows(s: Settlement) -> list[dict]:
