@@ -35,8 +35,8 @@ def test_sample_exit_0_and_json_is_the_only_stdout(settled):
     assert len(rows) == 16 and rows[-1]["乡镇名称"] == "合计"
     xiushan = next(r for r in rows if r["乡镇名称"] == "修山镇")
     assert xiushan["补助金额(元)"] == 783740.0 and xiushan["完成比例"] == pytest.approx(1.169761, abs=1e-6)
-    assert list(xiushan)[:9] == ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "完成比例", "验收入库面积(亩)",
-                                 "合同金额(元)", "补助金额(元)", "已拨付(元)", "待拨付(元)"]
+    assert list(xiushan)[:10] == ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "完成比例", "验收入库面积(亩)",
+                                  "合同金额(元)", "补助金额(元)", "应拨(元)", "已拨付(元)", "待拨付(元)"]
     assert {r["批次"] for r in doc["tables"]["拨付计划"]} == {"首笔", "尾款"}
     assert [f for f in doc["findings"] if f["severity"] == "error"] == []
     # The money settles cleanly; the only warnings are the performance audit's (SPEC §4).

@@ -56,9 +56,14 @@ def test_rerun_after_one_figure_reports_exactly_that_change(tmp_path):
     assert (paid["上次"], paid["本次"], paid["差额"]) == (671242.0, 681242.0, 10000.0)
     assert "修山镇 已拨付(元) 671,242.00 → 681,242.00 (+10,000.00)" in result.stderr
     report = next(out.glob("*.md")).read_text(encoding="utf-8")
-    assert "## 与上次结算相比" in report and "671,242.00 → 681,242.00" in report
+    assert "与上次结算相比" in report and "| 修山镇 | 已拨付(元) | 671,242.00 | 681,242.00 | 10,000.00 |" in report
     sheet = openpyxl.load_workbook(next(out.glob("*.xlsx")))["变更"]
-    assert len(list(sheet.iter_rows(min_row=2))) == 7
+    rows = list(sheet.iter_rows(min_row=2))
+    # each total once: 乡镇汇总's own 合计 row says what the settlement's 合计 says (issue 26 §1)
+    assert len(rows) == 5 and not any(r[0].value == "乡镇汇总" and r[1].value == "合计" for r in rows)
+    paid = next(r for r in rows if r[1].value == "修山镇" and r[2].value == "已拨付(元)")
+    assert [c.value for c in paid[3:6]] == [671242, 681242, 10000]  # 上次 and 本次 are numbers, like 差额
+    assert paid[3].number_format == paid[4].number_format == paid[5].number_format == "#,##0.00"
 
 
 def test_status_flip_is_reported(tmp_path, ledger):

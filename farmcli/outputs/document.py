@@ -107,9 +107,11 @@ def banner(s) -> str | None:
 
 
 def ledger_year(s) -> int | None:
+    from decimal import InvalidOperation
+
     try:
-        year = int(str(s.meta.get("年度", "")).strip().removesuffix("年"))
-    except ValueError:
+        year = int(Decimal(str(s.meta.get("年度", "")).strip().removesuffix("年")))
+    except (InvalidOperation, ValueError):
         return None
     return year if year != s.year else None
 
@@ -188,19 +190,20 @@ class Builder:
     def sum(self, rows: list[dict], column: str, flag: str | None = None, value: bool = True):
         """The sum of `column` over `rows` (those whose `flag` is `value`: not met counts an unknown
         condition too); None (pending) when a counted amount is."""
+        from farmcli.outputs import paper
+
         if flag is not None:
             rows = [r for r in rows if (r.get(flag) is True) == value]
-        cells = [r.get(column) for r in rows]
-        return None if None in cells else sum(cells, Decimal("0.00"))
+        return paper.amount_sum(rows, column)
 
     def sum_row(self, rows: list[dict], label_column: str, columns: list[str]) -> dict:
         return {label_column: "合计", **{c: self.sum(rows, c) for c in columns}}
 
-    def plan_total(self, table: ResultTable, column: str, flag: str) -> list[dict]:
+    def plan_total(self, table: ResultTable) -> list[dict]:
         """A plan's totals: what is due (conditions met) and what is held back, never one sum."""
-        first = table.columns[0].name
-        return [{first: "应拨（条件已满足）", column: self.sum(table.rows, column, flag, True)},
-                {first: "暂不拨付（条件未满足）", column: self.sum(table.rows, column, flag, False)}]
+        from farmcli.outputs import paper
+
+        return paper.condition_totals(table) or []
 
     def count_rows(self, label: str, suffix: str) -> ResultTable:
         """The settlement's counts named `<x><suffix>` as a two-column table."""
@@ -325,8 +328,10 @@ def _advice(doc: Builder, s) -> None:
         name, value, _, words = due[-1]
         doc.para(f"建议按本报告办理拨付：{name.removesuffix('(元)')} {show(value, MONEY)} 元（{words}）。")
     for name, value, label, words in amounts:
-        if label == paper.RECOVER_DAXIE:
+        if paper.is_recover(name):
             doc.para(f"{name.removesuffix('(元)')} {show(abs(value), MONEY)} 元（{words}），应予追回。")
+        elif value < 0:
+            doc.para(f"{name.removesuffix('(元)')}：{paper.amount_words(value)}。")
 
 
 def _changes(doc: Builder, s) -> None:

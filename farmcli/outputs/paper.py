@@ -117,10 +117,33 @@ def with_total(table: ResultTable, policy: str = "") -> dict | None:
     return total
 
 
+def amount_sum(rows: list[dict], column: str) -> Decimal | None:
+    """The sum of `column` over `rows`; None (pending) when a counted amount is."""
+    cells = [r.get(column) for r in rows]
+    return None if None in cells else sum(cells, Decimal("0.00"))
+
+
+def condition_totals(table: ResultTable) -> list[dict] | None:
+    """A plan's totals, when its rows carry a condition (a 是/否 column): what is due (condition met)
+    and what is held back (not met, or not known), never one sum read as "pay this much"."""
+    flag = next((c.name for c in table.columns if c.kind == BOOL), None)
+    money = [c.name for c in table.columns if c.kind == MONEY]
+    if flag is None or not money:
+        return None
+    first = table.columns[0].name
+    due = [r for r in table.rows if r.get(flag) is True]
+    held = [r for r in table.rows if r.get(flag) is not True]
+    return [{first: "应拨（条件已满足）", **{m: amount_sum(due, m) for m in money}},
+            {first: "暂不拨付（条件未满足）", **{m: amount_sum(held, m) for m in money}}]
+
+
 def print_table(policy: str, table: ResultTable) -> PrintTable:
-    """The table as printed: 合计 row added, a 大写 column after every amount to pay or recover."""
+    """The table as printed: 合计 row added, a 大写 column after every amount to pay or recover
+    (in a plan, only beside what is due: its condition met)."""
     pay = [c for c in PAY_COLUMNS.get((policy, table.name), ()) if any(col.name == c for col in table.columns)]
     total = with_total(table, policy)
+    plan = condition_totals(table)
+    flag = next((c.name for c in table.columns if c.kind == BOOL), None)
     columns: list[Col] = []
     spelled_of: dict[str, str] = {}
     for col in table.columns:
@@ -132,12 +155,17 @@ def print_table(policy: str, table: ResultTable) -> PrintTable:
             columns.append(Col(label))
             spelled_of[label] = col.name
 
-    def add(row: dict) -> dict:
-        extra = {label: spelled(row[money], is_recover(money)) if money in row else ""
+    def add(row: dict, due: bool = True) -> dict:
+        due = due and (flag is None or row.get(flag) is True)
+        extra = {label: spelled(row[money], is_recover(money)) if money in row and due else ""
                  for label, money in spelled_of.items()}
         return {**row, **extra}
 
-    return PrintTable(table.name, columns, [add(r) for r in shown_rows(policy, table)], add(total) if total else None)
+    rows = [add(r) for r in shown_rows(policy, table)]
+    if plan is not None:
+        due = {**plan[0], **{label: spelled(plan[0][m], is_recover(m)) for label, m in spelled_of.items()}}
+        return PrintTable(table.name, columns, rows + [add(plan[1], due=False)], due)
+    return PrintTable(table.name, columns, rows, add(total) if total else None)
 
 
 def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:

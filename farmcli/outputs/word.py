@@ -242,7 +242,7 @@ def _grid(doc, header: list[str], body: list[list[str]], widths: list[float], nu
             elif numeric[i]:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _cant_split(grid)
-    _text(doc, "", BODY_FONT, NOTE_SIZE, line=14)
+    _text(doc, "", BODY_FONT, NOTE_SIZE, line=8 if height_mm else 14)
 
 
 def _approval(doc, a: Approval) -> None:
@@ -252,14 +252,14 @@ def _approval(doc, a: Approval) -> None:
 
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     _page(section, landscape=True, margin=APPROVAL_MARGIN)
-    _text(doc, a.title, TITLE_FONT, 18, align=WD_ALIGN_PARAGRAPH.CENTER, line=26, after=4)
-    _text(doc, "单位：元", TABLE_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, line=16)
+    _text(doc, a.title, TITLE_FONT, 18, align=WD_ALIGN_PARAGRAPH.CENTER, line=24)
+    _text(doc, "单位：元", TABLE_FONT, TABLE_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, line=14)
     header = [c.name for c in a.columns]
     body = [[show(r[c.name], c.kind) if c.name in r else "" for c in a.columns] for r in a.body()]
     numeric = [c.kind in NUMERIC for c in a.columns]
     page = 297 - 2 * APPROVAL_MARGIN
     widths = column_widths(header, body, [True] * len(header), page)
-    _grid(doc, header, body, widths, numeric, bold_from=len(a.rows), height_mm=6.2)
+    _grid(doc, header, body, widths, numeric, bold_from=len(a.rows), height_mm=5.4)
     blocks = doc.add_table(rows=1, cols=len(a.bureaus))
     blocks.style = "Table Grid"
     for cell, bureau in zip(blocks.rows[0].cells, a.bureaus):
@@ -279,7 +279,7 @@ def _fill(p, text: str, bold: bool = False) -> None:
     run.bold = bold
     run.font.size = Pt(TABLE_SIZE)
     _east_asia(run, TABLE_FONT)
-    p.paragraph_format.line_spacing_rule, p.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(17)
+    p.paragraph_format.line_spacing_rule, p.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(15)
 
 
 def _cant_split(grid) -> None:

@@ -243,7 +243,7 @@ def _overview_rows(s: Settlement) -> list[dict]:
     for t in s.totals:
         label, text = spelled.get(t.name, ("", ""))
         rows.append({"项目": t.name, "值": Typed(t.value, t.kind),
-                     "大写金额": f"{label}：{text}" if label == paper.RECOVER_DAXIE else text})
+                     "大写金额": f"{label}：{text}" if paper.is_recover(t.name) else text})
     rows.append({"项目": "发现问题", "值": severity_summary(s.findings)})
     return rows
 

@@ -54,9 +54,10 @@ PERFORMANCE_INPUTS = {"planned_output": "下达任务(亩)", "actual_output": "�
 
 SUMMARY_COLUMNS = [
     Col("乡镇名称", role=KEY), Col("下达任务(亩)", AREA), Col("实施恢复面积(亩)", AREA), Col("完成比例", RATIO),
-    Col("验收入库面积(亩)", AREA), Col("合同金额(元)", MONEY), Col("补助金额(元)", MONEY),
-    Col("已拨付(元)", MONEY), Col("待拨付(元)", MONEY, PAY), Col("工程进度", RATIO), Col("应拨(元)", MONEY),
-    Col("备注"), Col("依据"),
+    Col("验收入库面积(亩)", AREA), Col("合同金额(元)", MONEY),
+    # the arithmetic reads left to right (issue 26 §1): 补助金额, 应拨, 已拨付, 待拨付 = 应拨 - 已拨付
+    Col("补助金额(元)", MONEY), Col("应拨(元)", MONEY), Col("已拨付(元)", MONEY), Col("待拨付(元)", MONEY, PAY),
+    Col("工程进度", RATIO), Col("备注"), Col("依据"),
 ]
 PLAN_COLUMNS = [Col("乡镇名称", role=KEY), Col("批次", role=KEY), Col("条件"), Col("条件已满足", BOOL, STATUS),
                 Col("金额(元)", MONEY, PAY), Col("依据")]
