@@ -33,4 +33,4 @@ def test_sample_recommendation_list(tmp_path):
     assert {r["依据"] for r in doc["tables"]["乡镇推荐"] if r["结果"] == "不予推荐"} >= {
         f"皖耕保激励办法 第六条{i}" for i in ("(一)", "(二)", "(三)", "(四)", "(五)", "(六)")}
     report = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
-    assert "## 推荐名单" in report and "| 1 | 六安市 | 霍邱县 | 城关镇 |" in report
+    assert "表1　推荐名单" in report and "| 1 | 六安市 | 霍邱县 | 城关镇 |" in report

@@ -71,7 +71,7 @@ def test_sample_settles_every_status(tmp_path):
         incentive = next(r["乡镇激励(元)"] for r in doc["tables"]["乡镇汇总"] if r["乡镇"] == town)
         assert share == incentive
     report = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
-    assert "示例数据" in report and "### 村组分配（建议）" in report
+    assert "示例数据" in report and "村组分配（建议）" in report
 
 
 def test_template_has_dropdowns_for_type_and_funding(tmp_path):

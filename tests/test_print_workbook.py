@@ -100,8 +100,9 @@ def test_payment_lines_carry_their_daxie_and_a_total(books):
     header = [c.value for c in ws[1]]
     assert header.index("大写金额") == header.index("金额(元)") + 1
     assert rows[0]["金额(元)"] == 100800 and rows[0]["大写金额"] == "壹拾万零捌佰元整"
-    total = rows[-1]
-    assert total["乡镇名称"] == "合计" and total["金额(元)"] == 12778760
+    held, total = rows[-2], rows[-1]  # the plan's totals: what is held back, then what is due (issue 26 §1)
+    assert held["乡镇名称"] == "暂不拨付（条件未满足）" and held["金额(元)"] == 0 and not held["大写金额"]
+    assert total["乡镇名称"] == "应拨（条件已满足）" and total["金额(元)"] == 12778760
     assert total["大写金额"] == "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整"
     assert ws.cell(ws.max_row, 1).font.b
 
