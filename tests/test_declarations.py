@@ -77,7 +77,7 @@ def test_declared_charts_draw_what_the_outputs_drew(settled, sample):
     from farmcli.outputs.paper import print_table
 
     s = settled[sample]
-    placed = {t.name: print_table(s.policy.id, t) for t in s.tables if t.name != "绩效评分"}
+    placed = {t.name: print_table(t) for t in s.tables if t.name != "绩效评分"}
     declared = [(spec.title.format(year=s.year), spec.category, spec.series, spec.kind, spec.stacked,
                  spec.data(placed[spec.table].rows, s.year))
                 for spec in policy_module(s.policy.id).CHARTS if spec.table in placed and placed[spec.table].rows]

@@ -18,13 +18,14 @@ def approval_of(s):
     return build(s, dt.date(2000, 1, 1)).approval
 
 
-def write_approval(w, s, names: dict[str, str]) -> None:
+def write_approval(w, s, names: dict[str, str]):
+    """The 审批表 sheet; returns the form (for the payee chart), or None."""
     from farmcli.outputs.filled import APPROVAL_SHEET
     from farmcli.outputs.paper import title
 
     a = approval_of(s)
     if a is None:
-        return
+        return None
     ws = w.book.add_worksheet(names[APPROVAL_SHEET])
     widths = [max(WIDTHS.get(c.name, 12), max([display_width(show(r.get(c.name), c.kind)) + 2 for r in a.body()]))
               for c in a.columns]
@@ -48,3 +49,4 @@ def write_approval(w, s, names: dict[str, str]) -> None:
     for bureau, (first, last) in zip(a.bureaus, spans):
         lines = [f"{bureau}意见："] + [f"{role}：＿＿＿＿＿＿" for role in a.roles] + ["签字（盖章）　　日期：　　年　　月　　日"]
         ws.merge_range(top, first, top, last, "\n".join(lines), sign)
+    return a

@@ -1,19 +1,22 @@
-"""Native Excel charts on a 图表 sheet, where a picture says more than the table (SPEC §6):
-completion per township, incentive per township, money per project status, compensation and
-reward per city, incentive per recommended township.
+"""Native Excel charts on a 图表 sheet, where a picture says more than the table (SPEC §6): the
+charts each policy declares (`CHARTS`, next to its SHEETS), and money per payee (补助、已拨付、
+本次拨付) from the 资金拨付审批表.
 
 Each chart's figures are written beside it on the 图表 sheet (rows in table order, so the
-same settlement gives the same chart), and the chart reads those cells.
+same settlement gives the same chart), and the chart reads those cells. Series colours are
+explicit and data labels show the value only, so the charts draw the same in Excel, WPS and
+LibreOffice whatever the ledger's theme (a ledger saved by LibreOffice has none).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from farmcli.model.result import MONEY, RATIO
 
 BLOCK_ROWS = 24  # rows a chart takes (about 460 px)
+COLOURS = ("#4472C4", "#ED7D31", "#70AD47", "#7F7F7F")  # one per series, in order
+NUMBER_FORMATS = {RATIO: "0.0%", MONEY: "#,##0"}  # data labels and the value axis
 
 
 @dataclass
@@ -27,53 +30,43 @@ class Chart:
 
 
 def charts_for(s, placed: dict) -> list[Chart]:
-    """The charts that fit this settlement's tables (none when a table is missing or empty)."""
-    pid, out = s.policy.id, []
-    rows = {name: t.rows for name, t in placed.items()}
-    if pid == "taojiang" and rows.get("乡镇汇总"):
-        out.append(Chart("各乡镇完成比例（实施恢复面积 ÷ 下达任务）", "乡镇名称", [("完成比例", RATIO)],
-                         [(r["乡镇名称"], r["完成比例"]) for r in rows["乡镇汇总"]]))
-    if pid == "jinning" and rows.get("乡镇汇总"):
-        out.append(Chart("各乡镇（街道）激励金额（元）", "乡镇", [("乡镇激励(元)", MONEY)],
-                         [(r["乡镇"], r["乡镇激励(元)"]) for r in rows["乡镇汇总"]], "bar"))
-    if pid == "jiangsu-fund" and rows.get("项目结算"):
-        out.append(Chart("各状态项目资金（元）", "状态", [("应收回(元)", MONEY), ("地方统筹(元)", MONEY)],
-                         _by(rows["项目结算"], "状态", ("应收回(元)", "地方统筹(元)")), stacked=True))
-    if pid == "anhui-assessment" and rows.get("缺口市考核"):
-        this_year = [r for r in rows["缺口市考核"] if str(r.get("年度")) == str(s.year)]
-        out.append(Chart(f"{s.year}年度缺口市经济补偿（元）", "市名称", [("经济补偿(元)", MONEY)],
-                         _by(this_year, "市名称", ("经济补偿(元)",)), "bar"))
-    if pid == "anhui-assessment" and rows.get("超额市奖励"):
-        out.append(Chart("超额市经济奖励（元）", "市名称", [("经济奖励(元)", MONEY)],
-                         [(r["市名称"], r["经济奖励(元)"]) for r in rows["超额市奖励"]], "bar"))
-    if pid == "anhui-incentive" and rows.get("乡镇推荐"):
-        chosen = [r for r in rows["乡镇推荐"] if r.get("结果") == "推荐"]
-        out.append(Chart("推荐乡镇激励金额（元）", "乡镇名称", [("激励金额(元)", MONEY)],
-                         [(f"{r['乡镇名称']}（{r['所属县']}）", r["激励金额(元)"]) for r in chosen], "bar"))
+    """The declared charts that fit this settlement's tables (none when a table is missing or empty)."""
+    from farmcli.policies import policy_module
+
+    out = []
+    for spec in policy_module(s.policy.id).CHARTS:
+        table = placed.get(spec.table)
+        if table is None or not table.rows:
+            continue
+        kinds = {c.name: c.kind for c in table.columns}
+        out.append(Chart(spec.title.format(year=s.year), spec.category, [(n, kinds.get(n, MONEY)) for n in spec.series],
+                         spec.data(table.rows, s.year), spec.kind, spec.stacked))
     return [c for c in out if c.rows]
 
 
-def _by(rows: list[dict], key: str, columns: tuple[str, ...]) -> list[tuple]:
-    """Sums of `columns` per value of `key`, in order of first appearance."""
-    sums: dict[str, list[Decimal]] = {}
-    for r in rows:
-        acc = sums.setdefault(str(r.get(key) or ""), [Decimal(0)] * len(columns))
-        for i, c in enumerate(columns):
-            if isinstance(r.get(c), Decimal):
-                acc[i] += r[c]
-    return [(k, *v) for k, v in sums.items()]
+def payee_chart(approval) -> Chart | None:
+    """Money per payee: 补助总额, 已拨付 and 本次拨付, from the 资金拨付审批表 (pending bars are left out)."""
+    if approval is None or not approval.rows:
+        return None
+    series = {"补助总额": "补助", "已拨付": "已拨付", "本次拨付": "待拨付"}  # the form's column → the bar's name
+    rows = [(r["单位"], *(r.get(n) for n in series)) for r in approval.rows]
+    unit = approval.columns[1].name
+    return Chart(f"各{unit}补助、已拨付、待拨付（元）", unit, [(n, MONEY) for n in series.values()], rows, "bar")
 
 
-def add_charts(w, s, placed: dict, sheet: str = "图表") -> None:
+def add_charts(w, s, placed: dict, sheet: str = "图表", approval=None) -> None:
     """A 图表 sheet (named `sheet`) with every chart that fits; nothing when none does."""
     from farmcli.outputs.paper import title
     from farmcli.outputs.sheetprint import FONT, page_setup
 
     charts = charts_for(s, placed)
+    extra = payee_chart(approval)
+    if extra is not None:
+        charts.append(extra)
     if not charts:
         return
     ws = w.book.add_worksheet(sheet)
-    widths = [22, 16, 16]
+    widths = [22, 16, 16, 16]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     page_setup(ws, title(s, "图表"), widths + [80], header_rows=0)
@@ -89,10 +82,15 @@ def add_charts(w, s, placed: dict, sheet: str = "图表") -> None:
         native = w.book.add_chart({"type": chart.kind, **({"subtype": "stacked"} if chart.stacked else {})})
         last = top + len(chart.rows)
         for j, (name, kind) in enumerate(chart.series, start=1):
+            colour = COLOURS[(j - 1) % len(COLOURS)]
             native.add_series({
                 "name": [sheet, top, j], "categories": [sheet, top + 1, 0, last, 0],
                 "values": [sheet, top + 1, j, last, j],
-                "data_labels": {"value": not chart.stacked,  # stacked zeros would clutter the bars "num_format": "0.0%" if kind == RATIO else "#,##0",
+                "fill": {"color": colour}, "border": {"color": colour},
+                # the value only (no series or category name), in the column's own format;
+                # stacked zeros would clutter the bars
+                "data_labels": {"value": not chart.stacked, "series_name": False, "category": False,
+                                "num_format": NUMBER_FORMATS.get(kind, "#,##0"),
                                 "font": {"name": FONT, "size": 8}},
             })
         value_axis = {"num_format": "0%" if chart.series[0][1] == RATIO else "#,##0",
@@ -105,6 +103,6 @@ def add_charts(w, s, placed: dict, sheet: str = "图表") -> None:
         native.set_title({"name": chart.title, "name_font": {"name": FONT, "size": 12}})
         native.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}}
                           if len(chart.series) > 1 else {"none": True})
-        native.set_size({"width": 620, "height": 440})
-        ws.insert_chart(top, 4, native)
-        top += max(len(chart.rows) + 2, BLOCK_ROWS)
+        native.set_size({"width": 620, "height": max(440, 18 * len(chart.rows) * len(chart.series) + 120)})
+        ws.insert_chart(top, 5, native)
+        top += max(len(chart.rows) + 2, BLOCK_ROWS, (18 * len(chart.rows) * len(chart.series) + 120) // 20 + 2)

@@ -173,9 +173,9 @@ class Builder:
         if columns:
             kinds = {c.name: c for c in cols}
             cols = [kinds.get(name, Col(name)) for name in columns]
-        body = list(rows if rows is not None else paper.shown_rows(self.s.policy.id, table))
+        body = list(rows if rows is not None else paper.shown_rows(table))
         if total is True:
-            total = paper.with_total(table, self.s.policy.id) if table is not None and rows is None else None
+            total = paper.with_total(table) if table is not None and rows is None else None
         if numbered:
             cols = [Col("序号", COUNT)] + cols
             body = [{"序号": n, **r} for n, r in enumerate(body, start=1)]
@@ -327,8 +327,9 @@ def _advice(doc: Builder, s) -> None:
     elif due:
         name, value, _, words = due[-1]
         doc.para(f"建议按本报告办理拨付：{name.removesuffix('(元)')} {show(value, MONEY)} 元（{words}）。")
+    recover = {t.name for t in s.totals if paper.is_recover(t)}
     for name, value, label, words in amounts:
-        if paper.is_recover(name):
+        if name in recover:
             doc.para(f"{name.removesuffix('(元)')} {show(abs(value), MONEY)} 元（{words}），应予追回。")
         elif value < 0:
             doc.para(f"{name.removesuffix('(元)')}：{paper.amount_words(value)}。")

@@ -2,8 +2,9 @@
 a 合计 row where the policy gives none, and 大写金额 beside every amount to pay or recover.
 
 These are presentation only: the JSON, the DataFrames and the policies are not changed.
-Which columns and totals are amounts to pay or recover is data here, per policy, so an
-auditor can read the list (docs/decisions.md).
+Which columns and totals are amounts to pay or recover, and which rows a 合计 counts, each policy
+declares next to its SHEETS (column and total roles, `ResultTable.counts`): nothing here names a
+policy, a table or a column.
 """
 
 from __future__ import annotations
@@ -12,37 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.outputs.daxie import daxie
-from farmcli.model.result import BOOL, MONEY, TEXT, Col, ResultTable
+from farmcli.model.result import BOOL, MONEY, PAY, RECOVER, TEXT, Col, ResultTable, Total
 from farmcli.outputs.values import PENDING, Typed, show
 
-# (policy, table) → money columns that are amounts to pay (or, in RECOVER, to recover).
-PAY_COLUMNS = {
-    ("taojiang", "乡镇汇总"): ("待拨付(元)",),
-    ("taojiang", "拨付计划"): ("金额(元)",),
-    ("jinning", "项目激励"): ("应拨乡镇(元)", "应拨建设单位(元)"),
-    ("jinning", "乡镇汇总"): ("应拨(元)",),
-    ("jinning", "建设单位汇总"): ("应拨(元)",),
-    ("jinning", "村组分配"): ("建议分配(元)",),
-    ("anhui-assessment", "缺口市考核"): ("经济补偿(元)",),
-    ("anhui-assessment", "超额市奖励"): ("经济奖励(元)",),
-    ("anhui-incentive", "乡镇推荐"): ("激励金额(元)",),
-    ("jiangsu-fund", "项目结算"): ("应收回(元)",),
-}
-# policy → settlement totals that are amounts to pay or recover.
-PAY_TOTALS = {
-    "taojiang": ("补助金额(元)", "待拨付(元)"),
-    "jinning": ("乡镇激励合计(元)", "建设单位激励合计(元)", "应拨合计(元)"),
-    "anhui-assessment": ("经济补偿合计(元)", "上缴中央(元)", "经济奖励合计(元)"),
-    "anhui-incentive": ("激励金额合计(元)",),
-    "jiangsu-fund": ("应收回合计(元)",),
-}
-# (policy, table) → (column, values): the rows a money column's 合计 counts, where the other rows
-# carry no amount by design (a township not recommended has no 激励金额) — the rows the policy's own
-# total sums. Within the counted rows a blank amount is pending. Other tables count every row.
-COUNTED_ROWS = {
-    ("anhui-incentive", "乡镇推荐"): ("结果", ("推荐",)),
-}
-RECOVER = ("应收回",)
 SUBTOTAL_LABELS = ("合计", "小计", "总计", "累计")
 DAXIE, RECOVER_DAXIE = "大写金额", "应收回大写"
 
@@ -55,8 +28,8 @@ class PrintTable:
     total: dict | None
 
 
-def is_recover(column: str) -> bool:
-    return column.startswith(RECOVER)
+def is_recover(column: Col | Total) -> bool:
+    return column.role == RECOVER
 
 
 def spelled(amount: Decimal | None, recover: bool = False) -> str:
@@ -81,22 +54,16 @@ def amount_words(amount: Decimal | None) -> str:
     return f"{show(amount, MONEY)} 元（{daxie(amount)}）"
 
 
-def counted_rows(policy: str, table: ResultTable) -> list[dict]:
-    """The rows whose amounts a money column's 合计 sums (COUNTED_ROWS; every row by default)."""
-    column, values = COUNTED_ROWS.get((policy, table.name), (None, ()))
-    return table.rows if column is None else [r for r in table.rows if r.get(column) in values]
-
-
-def shown_rows(policy: str, table: ResultTable) -> list[dict]:
+def shown_rows(table: ResultTable) -> list[dict]:
     """The rows as printed: a row outside the ones a 合计 counts carries no amount by design, so its
     empty money cells are left blank, not shown as 待定."""
-    counted = {id(r) for r in counted_rows(policy, table)}
+    counted = {id(r) for r in table.counted_rows()}
     money = {c.name for c in table.columns if c.kind == MONEY}
     return [r if id(r) in counted else {k: v for k, v in r.items() if not (k in money and v is None)}
             for r in table.rows]
 
 
-def with_total(table: ResultTable, policy: str = "") -> dict | None:
+def with_total(table: ResultTable) -> dict | None:
     """The table's 合计 row, or one summing its money columns when the policy gives none
     (sums of the rounded figures, SPEC §1). None for tables with their own 小计 rows.
     A money column with a pending (None) amount in any row has a blank (None) total: never a
@@ -111,7 +78,7 @@ def with_total(table: ResultTable, policy: str = "") -> dict | None:
         return None
     total: dict = {text[0]: "合计"}
     for name in money:
-        cells = [r.get(name) for r in counted_rows(policy, table)]
+        cells = [r.get(name) for r in table.counted_rows()]
         values = [v for v in cells if isinstance(v, Decimal)]
         total[name] = sum(values, Decimal("0.00")) if values and None not in cells else None
     return total
@@ -137,45 +104,45 @@ def condition_totals(table: ResultTable) -> list[dict] | None:
             {first: "暂不拨付（条件未满足）", **{m: amount_sum(held, m) for m in money}}]
 
 
-def print_table(policy: str, table: ResultTable) -> PrintTable:
+def print_table(table: ResultTable) -> PrintTable:
     """The table as printed: 合计 row added, a 大写 column after every amount to pay or recover
     (in a plan, only beside what is due: its condition met)."""
-    pay = [c for c in PAY_COLUMNS.get((policy, table.name), ()) if any(col.name == c for col in table.columns)]
-    total = with_total(table, policy)
+    pay = [c.name for c in table.role(PAY, RECOVER)]
+    recover = {c.name for c in table.role(RECOVER)}
+    total = with_total(table)
     plan = condition_totals(table)
     flag = next((c.name for c in table.columns if c.kind == BOOL), None)
     columns: list[Col] = []
     spelled_of: dict[str, str] = {}
-    for col in table.columns:
+    for col in table.shown():
         columns.append(col)
         if col.name in pay:
-            label = RECOVER_DAXIE if is_recover(col.name) else DAXIE
+            label = RECOVER_DAXIE if is_recover(col) else DAXIE
             if len(pay) > 1:
-                label = col.name.removesuffix("(元)") + ("大写" if is_recover(col.name) else "大写金额")
+                label = col.name.removesuffix("(元)") + ("大写" if is_recover(col) else "大写金额")
             columns.append(Col(label))
             spelled_of[label] = col.name
 
     def add(row: dict, due: bool = True) -> dict:
         due = due and (flag is None or row.get(flag) is True)
-        extra = {label: spelled(row[money], is_recover(money)) if money in row and due else ""
+        extra = {label: spelled(row[money], money in recover) if money in row and due else ""
                  for label, money in spelled_of.items()}
         return {**row, **extra}
 
-    rows = [add(r) for r in shown_rows(policy, table)]
+    rows = [add(r) for r in shown_rows(table)]
     if plan is not None:
-        due = {**plan[0], **{label: spelled(plan[0][m], is_recover(m)) for label, m in spelled_of.items()}}
+        due = {**plan[0], **{label: spelled(plan[0][m], m in recover) for label, m in spelled_of.items()}}
         return PrintTable(table.name, columns, rows + [add(plan[1], due=False)], due)
     return PrintTable(table.name, columns, rows, add(total) if total else None)
 
 
 def total_amounts(s) -> list[tuple[str, Decimal, str, str]]:
     """(total, amount, 大写 label, 大写金额) for every settlement total to pay or recover."""
-    wanted = PAY_TOTALS.get(s.policy.id, ())
     out = []
     for t in s.totals:
-        if t.name not in wanted or not isinstance(t.value, Decimal):
+        if t.role not in (PAY, RECOVER) or not isinstance(t.value, Decimal):
             continue
-        if is_recover(t.name):
+        if is_recover(t):
             out.append((t.name, t.value, RECOVER_DAXIE, spelled(t.value, recover=True)))
         elif t.value < 0:  # paid more than due: the difference is to be recovered
             out.append((t.name, t.value, RECOVER_DAXIE, f"多拨{daxie(-t.value)}，应追回"))

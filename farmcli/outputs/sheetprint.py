@@ -13,8 +13,7 @@ FONT = "宋体"  # SimSun on every Chinese Windows; LibreOffice falls back to a 
 SIZE = 10
 NUMBER_FORMATS = {MONEY: "#,##0.00", AREA: "#,##0.00##", RATIO: "0.00%", COUNT: "#,##0", SCORE: "0.00",
                   DATE: "yyyy-mm-dd", "number": "General"}
-# Columns of free text: wrapped at a readable width instead of stretching the page.
-WRAP_WORDS = ("说明", "原因", "依据", "条件", "备注", "值", "公式", "对象", "大写", "项目名称", "位置")
+# Columns of free text (longer than NARROW_WIDTH) wrap at a readable width instead of stretching the page.
 WRAP_WIDTH = 24
 DAXIE_WIDTH = 34  # a 大写金额 up to 亿 on one line
 # 依据 repeats long citations and 值 holds the ledger's 说明: wider, so rows stay few lines high
@@ -43,7 +42,7 @@ def widths_for(names: list[str], natural: list[int]) -> list[int]:
     """Column widths: free-text columns wrap at WRAP_WIDTH, other text at NARROW_WIDTH."""
     out = []
     for name, width in zip(names, natural):
-        cap = CAPS.get(name) or (DAXIE_WIDTH if "大写" in name else WRAP_WIDTH if any(w in name for w in WRAP_WORDS)
+        cap = CAPS.get(name) or (DAXIE_WIDTH if "大写" in name else WRAP_WIDTH if width > NARROW_WIDTH
                                  else NARROW_WIDTH)
         out.append(max(min(width + 2, cap), display_width(name) // 2 + 3, 6))
     return out

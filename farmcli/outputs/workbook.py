@@ -14,11 +14,12 @@ from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
-from farmcli.model.result import COUNT, MONEY, Col, Measure, ResultTable
+from farmcli.model.result import COUNT, MONEY, POINTS, Col, Measure, ResultTable
 from farmcli.outputs import paper
 from farmcli.outputs.approval import write_approval
 from farmcli.outputs.charts import add_charts
 from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, page_setup, row_height, shown_text, widths_for
+from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE
 from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
 from farmcli.settlement.build import Settlement
 
@@ -201,15 +202,15 @@ def write_results(w: Writer, s: Settlement, names: dict[str, str]) -> None:
     totals = {t.name: t.value for t in s.totals}
     placed = {}
     for table in s.tables:
-        if table.name == "绩效评分":
-            w.score_sheet(table, totals.get("自评等级", ""), totals.get("评价等级", ""), paper.title(s, table.name),
-                          names[table.name])
+        if table.role(POINTS):  # the scoring table: laid out like 附件2
+            w.score_sheet(table, totals.get(CLAIMED_GRADE, ""), totals.get(AUDITED_GRADE, ""),
+                          paper.title(s, table.name), names[table.name])
         else:
-            printed = paper.print_table(s.policy.id, table)
+            printed = paper.print_table(table)
             w.table(names[table.name], printed.columns, printed.rows, printed.total, paper.title(s, table.name))
             placed[table.name] = printed
-    write_approval(w, s, names)
-    add_charts(w, s, placed, names["图表"])
+    approval = write_approval(w, s, names)
+    add_charts(w, s, placed, names["图表"], approval)
     if s.changes is not None:
         w.table(names["变更"], paper.CHANGE_COLUMNS, change_rows(s), title=paper.title(s, "变更"))
     w.table(names["发现问题"], FINDING_COLUMNS, finding_rows(s), title=paper.title(s, "发现问题"))
@@ -243,7 +244,7 @@ def _overview_rows(s: Settlement) -> list[dict]:
     for t in s.totals:
         label, text = spelled.get(t.name, ("", ""))
         rows.append({"项目": t.name, "值": Typed(t.value, t.kind),
-                     "大写金额": f"{label}：{text}" if paper.is_recover(t.name) else text})
+                     "大写金额": f"{label}：{text}" if paper.is_recover(t) else text})
     rows.append({"项目": "发现问题", "值": severity_summary(s.findings)})
     return rows
 

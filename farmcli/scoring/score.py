@@ -30,6 +30,9 @@ SCORE_COLUMNS = [Col("一级指标"), Col("二级指标"), Col("三级指标", r
                  Col("一级分值", SCORE, POINTS), Col("二级分值", SCORE, POINTS), Col("三级分值", SCORE, POINTS)]
 
 
+AUDITED_GRADE, CLAIMED_GRADE = "评价等级", "自评等级"  # the totals the scoring sheet prints under 总分
+
+
 def grade(total: Decimal, p: dict) -> str:
     if total >= p["优等级下限"]:
         return "优"
@@ -113,8 +116,8 @@ def score_performance(framework: Framework, claims: dict, inputs: ScoringInputs,
     if claimed != total:
         findings.append(warning("PERF_TOTAL_DIFFERS", f"绩效自评总分 {claimed} 分（{grade(claimed, p)}），审核总分 {total} 分"
                                 f"（{grade(total, p)}）。", Where("绩效"), cite["优等级下限"]))
-    totals = [Total("绩效总分", total, SCORE), Total("自评总分", claimed, SCORE), Total("评价等级", grade(total, p), TEXT, STATUS),
-              Total("自评等级", grade(claimed, p), TEXT)]
+    totals = [Total("绩效总分", total, SCORE), Total("自评总分", claimed, SCORE), Total(AUDITED_GRADE, grade(total, p), TEXT, STATUS),
+              Total(CLAIMED_GRADE, grade(claimed, p), TEXT)]
     return table, totals, findings
 
 
