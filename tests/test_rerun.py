@@ -56,7 +56,7 @@ def test_rerun_after_one_figure_reports_exactly_that_change(tmp_path):
     assert (paid["上次"], paid["本次"], paid["差额"]) == (671242.0, 681242.0, 10000.0)
     assert "修山镇 已拨付(元) 671,242.00 → 681,242.00 (+10,000.00)" in result.stderr
     report = next(out.glob("*.md")).read_text(encoding="utf-8")
-    assert "与上次结算相比" in report and "| 修山镇 | 已拨付(元) | 671,242.00 | 681,242.00 | 10,000.00 |" in report
+    assert "与上次结算相比" in report and "乡镇汇总：修山镇 已拨付(元) 671,242.00 → 681,242.00（+10,000.00）" in report
     sheet = openpyxl.load_workbook(next(out.glob("*.xlsx")))["变更"]
     rows = list(sheet.iter_rows(min_row=2))
     # each total once: 乡镇汇总's own 合计 row says what the settlement's 合计 says (issue 26 §1)

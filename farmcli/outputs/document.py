@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from farmcli.model.findings import ERROR, SEVERITY_ZH, count_by_severity, sorted_findings
 from farmcli.model.result import COUNT, MONEY, TEXT, Col, ResultTable
-from farmcli.outputs.values import FIGURES, NUMERIC, PENDING, cell_text, show
+from farmcli.outputs.values import NUMERIC, PENDING, cell_text, show
 
 NUMERALS = "一二三四五六七八九十"
 # Findings that are about the ledger's form, not its figures: the workbook's 发现问题 keeps them.
@@ -97,7 +97,7 @@ def banner(s) -> str | None:
     """The warning on the first page when the figures cannot be used for payment: an error
     finding, a pending total, or a year that differs from 设置 (SPEC §1)."""
     errors = count_by_severity(s.findings)[ERROR]
-    pending = [t.name for t in s.totals if t.value is None and t.kind in FIGURES]
+    pending = [t.name for t in s.totals if t.value is None and t.kind == MONEY]
     if not errors and not pending:
         return None
     parts = [f"本结算有 {errors} 项错误" if errors else "本结算有金额待定"]
@@ -285,6 +285,7 @@ def build(s, today: dt.date) -> Document:
         "".join(template.blocks["annex"](context))
     shared = env.get_template("annex.md.j2")
     "".join(shared.blocks["scoring"](shared.new_context(context.get_all())))
+    "".join(shared.blocks["collection"](shared.new_context(context.get_all())))
     _changes(doc, s)
     _params(doc, s)
     issuer = s.meta.get("填报单位") or "（台账「设置」表未填 填报单位）"
@@ -348,7 +349,8 @@ def _changes(doc: Builder, s) -> None:
     else:
         items = paper.change_items(s.changes.items)
         doc.para(f"共 {len(items)} 处变化：")
-        doc.table(paper.CHANGE_COLUMNS, rows=paper.change_rows(items), caption="变化明细", total=False)
+        for item in items:
+            doc.item(paper.change_text(item))
 
 
 def _params(doc: Builder, s) -> None:

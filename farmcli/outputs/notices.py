@@ -8,12 +8,12 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+from farmcli.model.result import PAY
 from farmcli.model.findings import SEVERITY_ZH, sorted_findings
 from farmcli.model.names import name_key
 from farmcli.outputs.daxie import daxie
-from farmcli.outputs.paper import PAY_COLUMNS
 from farmcli.outputs.values import show
-from farmcli.outputs.word import FONT, chinese_date, report_date
+from farmcli.outputs.word import BODY_FONT as FONT, chinese_date, report_date
 from farmcli.settlement.build import Settlement
 
 MAX_FINDINGS = 12  # one page: the rest are in the settlement workbook's 发现问题
@@ -35,7 +35,7 @@ def due_column(s: Settlement, table) -> str | None:
     """What the unit is paid now: the table's 应拨 column, else its first amount to pay."""
     names = [c.name for c in table.columns]
     return next((n for n in names if n.startswith("应拨")), None) or \
-        next((n for n in PAY_COLUMNS.get((s.policy.id, table.name), ()) if n in names), None)
+        next((c.name for c in table.role(PAY)), None)
 
 
 def write_notices(s: Settlement, folder: Path, unit_column: str) -> list[Path]:

@@ -181,3 +181,14 @@ def _changed(value, column: str):
 def change_rows(items: list[dict]) -> list[dict]:
     return [{**i, "上次": _changed(i["上次"], i["列"]), "本次": _changed(i["本次"], i["列"]),
              "差额": i["差额"] if i["差额"] is not None else ""} for i in change_items(items)]
+
+
+def change_text(item: dict) -> str:
+    """One change in a sentence, with the 差额's formats: `乡镇汇总：修山镇 已拨付(元) 671,242.00 → 681,242.00
+    （+10,000.00）`, `拨付计划：甲镇 首笔 条件已满足 否 → 是`; a file's own news as the collection words it."""
+    before, after = _changed(item["上次"], item["列"]), _changed(item["本次"], item["列"])
+    if item["列"] == "" and item["上次"] is None and item["本次"] != "新增":
+        return f"{item['对象']}：{item['本次']}"
+    who = " ".join(x for x in (item["对象"], item["列"]) if x)
+    delta = f"（{'+' if item['差额'] > 0 else ''}{show(item['差额'], MONEY)}）" if item["差额"] is not None else ""
+    return f"{item['表']}：{who} {show(before)} → {show(after)}{delta}"
