@@ -34,7 +34,7 @@ def books(tmp_path_factory):
 
 def result_sheets(s, wb):
     ledger = set(s.sheet_names)
-    return [ws for ws in wb.worksheets if ws.title not in ledger]
+    return [ws for ws in wb.worksheets if ws.title not in ledger and ws.sheet_state == "visible"]  # not the record
 
 
 def rows_of(ws) -> list[dict]:
