@@ -194,3 +194,13 @@ def test_a_pending_amount_gives_no_partial_total_in_word_nor_workbook(ledger, tm
     assert last[columns[0]] == "合计"
     assert last["应收回(元)"] == "待定" and last["应收回大写"] == "待定"
     assert last["结余(元)"] == "待定" and last["地方统筹(元)"] == "待定"
+
+
+def test_readme_cites_only_what_a_reader_can_open():
+    """Issue 26 §4: no SPEC § or seeds/ (not in the repository); print the result sheets only; make test's cost."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "SPEC §" not in readme and "seeds/" not in readme
+    assert "打印选定工作表" in readme and "“打印整个工作簿”或" not in readme
+    assert "需要几分钟" in readme[:600] and "LibreOffice" in readme[:600]
+    developing = (ROOT / "docs" / "developing.md").read_text(encoding="utf-8")
+    assert "新增一项政策" in developing and "templates/<id>.md.j2" in developing
