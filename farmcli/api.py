@@ -149,7 +149,15 @@ def _settle(path: Path, year, policy, settings, as_of, framework, progress, main
         return settle_folder(path, year, main=None if main is None else _path(main, "main"), **options)
     if main is not None:
         raise LedgerError(f"main 只用于结算文件夹；{path} 是一个文件。")
+    _recover_ledger(path)
     return settle_ledger(path, year, **options)
+
+
+def _recover_ledger(path: Path) -> None:
+    """A settlement workbook a killed run was replacing in place is put back before it is read."""
+    from farmcli.outputs.write import recover_ledger
+
+    recover_ledger(path)
 
 
 class Findings(list):

@@ -95,7 +95,8 @@ def settle(
     with bar:  # the command line is a thin layer over the library: farmcli.settle, then write
         settled = api.settle(ledger, year_settled, policy=policy, settings=_parse_sets(set_ or []),
                              as_of=_parse_as_of(as_of), framework=framework, progress=report, main=main)
-        folder = out if out is not None else ledger.resolve().parent
+        # next to the ledger as the clerk named it: a symlinked ledger's outputs go beside the link
+        folder = out if out is not None else Path(os.path.abspath(ledger)).parent
         written = settled.write(folder, lock_wait=_lock_wait(DEFAULT_LOCK_WAIT), progress=report)
         if per_unit is not None:
             written.paths["per_unit"] = [str(p) for p in settled.write_notices(per_unit)]

@@ -115,7 +115,9 @@ def test_a_ledger_chart_sheet_named_like_a_result_sheet_keeps_its_name(tmp_path)
     assert "图表(结算)" in names and "图表" in names and len(names) == len(set(names))
 
 
-def test_settling_a_settlement_again_keeps_its_name_but_never_overwrites_the_input(tmp_path):
+def test_settling_a_settlement_again_keeps_its_name_and_in_its_own_folder_writes_it_back(tmp_path):
+    """Issue 25 §2: the settlement workbook is farmcli's own output, carrying the clerk's edits into
+    the new one; settled in its own folder it is written back under its own name."""
     first = tmp_path / "first"
     assert run_cli("settle", "2022", str(SAMPLE), "--out", str(first), "--quiet").returncode == 0
     (workbook,) = first.glob("*.xlsx")
@@ -123,6 +125,9 @@ def test_settling_a_settlement_again_keeps_its_name_but_never_overwrites_the_inp
     again = tmp_path / "again"
     assert run_cli("settle", "2022", str(workbook), "--out", str(again), "--quiet").returncode == 0
     assert sorted(p.name for p in again.glob("*.xlsx")) == [workbook.name]  # not …结算-2022年度结算.xlsx
+    assert (again / workbook.name).read_bytes() != before and workbook.read_bytes() == before  # --out: input untouched
     assert run_cli("settle", "2022", str(workbook), "--quiet").returncode == 0  # into the ledger's own folder
-    assert workbook.read_bytes() == before  # the input is never modified
-    assert (first / workbook.name.replace("年度结算.xlsx", "年度结算-2022年度结算.xlsx")).exists()
+    assert not (first / workbook.name.replace("年度结算.xlsx", "年度结算-2022年度结算.xlsx")).exists()
+    assert sorted(p.name for p in first.iterdir()) == sorted([workbook.name, workbook.stem + "报告.docx",
+                                                               workbook.stem + "报告.md"])
+    assert openpyxl.load_workbook(workbook).sheetnames == RESULTS + RECORD + LEDGER

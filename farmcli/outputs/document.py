@@ -344,6 +344,11 @@ def _changes(doc: Builder, s) -> None:
     doc.annex("与上次结算相比")
     if s.changes.previous is None:
         doc.para("首次结算，没有可比较的上次结果。")
+    elif not s.changes.items and getattr(s.changes, "earlier_items", None):
+        # no change: the earlier list kept, with its date (issue 25 §2)
+        doc.para(f"与上次结算相比没有变化；{s.changes.earlier_date} 的变化如下：")
+        for item in paper.change_items(s.changes.earlier_items):
+            doc.item(paper.change_text(item))
     elif not s.changes.items:
         doc.para("金额和状态都没有变化。")
     else:

@@ -256,6 +256,8 @@ PARAM_COLUMNS = [Col("参数"), Col("值"), Col("单位"), Col("来源"), Col("�
 def change_rows(s: Settlement) -> list[dict]:
     if s.changes.previous is None:
         return [{"表": "首次结算：没有可比较的上次结果"}]
+    if not s.changes.items and s.changes.earlier_items:
+        return [{"表": f"与上次结算相比没有变化；{s.changes.earlier_date} 的变化如下"}] + s.changes.earlier_items
     if not s.changes.items:
         return [{"表": "与上次结算相比，金额和状态没有变化"}]
     return paper.change_rows(s.changes.items)

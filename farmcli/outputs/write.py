@@ -14,10 +14,11 @@ from pathlib import Path
 
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import Progress
-from farmcli.outputs.atomic import ReplaceError, recover, write_atomically
+from farmcli.outputs.atomic import JOURNAL, ReplaceError, new_name, old_name, recover, write_atomically
+from farmcli.outputs.guard import fingerprint, protected, protected_message
 from farmcli.outputs.lock import folder_lock
 from farmcli.outputs.report import write_report
-from farmcli.outputs.word import write_word
+from farmcli.outputs.word import report_date, write_word
 from farmcli.outputs.filled import write_workbook
 from farmcli.settlement.build import Settlement
 from farmcli.outputs.package import read_record
@@ -33,9 +34,29 @@ def output_paths(folder: Path, ledger: Path, year: int) -> dict[str, Path]:
     # would write over the ledger being read: the input is never modified.
     suffix = f"-{year}年度结算"
     stem = ledger.stem if ledger.stem.endswith(suffix) else f"{ledger.stem}{suffix}"
-    if (folder / f"{stem}.xlsx").resolve() == ledger.resolve():
-        stem = f"{ledger.stem}{suffix}"
+    if _same_file(folder / f"{stem}.xlsx", ledger) and (ledger.suffix.lower() != ".xlsx" or read_record(ledger) is None):
+        stem = f"{ledger.stem}{suffix}"  # not a settlement workbook of farmcli's: never written over
     return {"workbook": folder / f"{stem}.xlsx", "word": folder / f"{stem}报告.docx", "report": folder / f"{stem}报告.md"}
+
+
+def recover_ledger(ledger: Path, wait: float = DEFAULT_LOCK_WAIT) -> None:
+    """A settlement workbook settled in place by a run killed while replacing it waits aside
+    (`.<name>.farmcli-old.tmp`, SPEC §6): put it back before it is read."""
+    folder = ledger.parent
+    try:
+        if ledger.exists() or not (folder / JOURNAL).exists() or not old_name(ledger).exists():
+            return
+        with folder_lock(folder, wait):
+            recover(folder, [ledger])
+    except OSError:
+        return  # then the ledger is reported missing, as before
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _sidecar(folder: Path, ledger: Path, year: int) -> Path:
@@ -68,19 +89,35 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             record = make_record(s)
             previous = _load_record(paths["workbook"])
             where = paths["workbook"].name
+            in_place = paths["workbook"] if _same_file(paths["workbook"], s.ledger) else None
+            stop = protected(paths, previous, in_place, legacy=sidecar.exists())
+            if stop:
+                raise LedgerError(protected_message(stop, paths["workbook"], s.year))
+            if previous is None and s.ledger.suffix.lower() in (".xlsx", ".xlsm"):
+                # a settlement workbook settled into another folder: compared with the record it carries
+                previous, where = _load_record(s.ledger), s.ledger.name
             if previous is None and sidecar.exists():
                 previous, where = _load_sidecar(sidecar), sidecar.name
             # The outputs render a copy that knows the changes; the settlement itself stays as made.
-            s = dataclasses.replace(s, changes=compare(previous, record, where if previous is not None else None,
-                                                             Watch.of(s.tables, s.totals)))
+            changes = compare(previous, record, where if previous is not None else None, Watch.of(s.tables, s.totals))
+            changes.keep_earlier(previous)
+            s = dataclasses.replace(s, changes=changes)
+            today = report_date().isoformat()
 
             def data(result_sheets: list[str], sheets: list[list[str]]) -> bytes:
-                # the record names the result sheets it goes with, and what each output says
-                return _record_bytes(make_record(s, result_sheets))
+                # the record names the result sheets it goes with, and what each output says:
+                # the reports are written first, so their fingerprints are known here
+                stored = make_record(s, result_sheets)
+                stored["settled_on"] = today
+                if changes.stored(today) is not None:
+                    stored["changes"] = changes.stored(today)
+                stored["fingerprints"] = {"workbook": sheets, "word": fingerprint("word", new_name(paths["word"])),
+                                          "report": fingerprint("report", new_name(paths["report"]))}
+                return _record_bytes(stored)
             write_atomically({
-                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=data),
                 paths["word"]: lambda p: write_word(s, outputs, p),
                 paths["report"]: lambda p: write_report(s, outputs, p),
+                paths["workbook"]: lambda p: write_workbook(s, p, progress, record=data),
             })
             # Migrated: the record is in the workbook now. The outputs are in place, so a failure
             # here must not be reported as "nothing written": the next run tries again.

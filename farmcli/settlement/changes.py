@@ -41,9 +41,35 @@ class Watch:
 class Changes:
     previous: str | None  # where the previous record was found; None on a first run
     items: list[dict] = field(default_factory=list)
+    # No change since the previous settlement: the change list it showed, kept, with its date
+    earlier_date: str | None = None
+    earlier_items: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"previous": self.previous, "items": [{k: _json(v) for k, v in item.items()} for item in self.items]}
+        found = {"previous": self.previous, "items": [{k: _json(v) for k, v in item.items()} for item in self.items]}
+        if self.earlier_date is not None:
+            found["earlier"] = {"date": self.earlier_date,
+                                "items": [{k: _json(v) for k, v in item.items()} for item in self.earlier_items]}
+        return found
+
+    def stored(self, today: str) -> dict | None:
+        """The change list a record keeps (exact figures as text), for the run that finds none."""
+        if self.items:
+            date, items = today, self.items
+        elif self.earlier_items:
+            date, items = self.earlier_date, self.earlier_items
+        else:
+            return None
+        return {"date": date, "items": [{k: str(v) if isinstance(v, Decimal) else v for k, v in i.items()} for i in items]}
+
+    def keep_earlier(self, previous: dict | None) -> None:
+        """No change found: keep the list the previous record kept (`stored`), with its date."""
+        kept = previous.get("changes") if isinstance(previous, dict) and not self.items else None
+        if not isinstance(kept, dict) or not isinstance(kept.get("items"), list) or not kept["items"]:
+            return
+        self.earlier_date = str(kept.get("date") or "")
+        self.earlier_items = [{k: (_exact(v) if k in ("上次", "本次", "差额") and isinstance(v, str) else v)
+                               for k, v in item.items()} for item in kept["items"] if isinstance(item, dict)]
 
 
 def _json(value):
