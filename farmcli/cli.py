@@ -324,8 +324,17 @@ def _json_value(value):
     return Param("", value, "", "", "", "").as_json()["value"]
 
 
+def _closed_streams_to_devnull() -> None:
+    """Started with stdout or stderr closed (`farmcli settle … >&-`), Python has None there: what
+    would go to it goes nowhere, as asked, and the settlement is written all the same."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
 def main() -> None:
     """Entry point: no traceback ever reaches the user."""
+    _closed_streams_to_devnull()
     console_proof()
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit

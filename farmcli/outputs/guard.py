@@ -13,7 +13,7 @@ from pathlib import Path
 from farmcli.outputs.fingerprint import document_fingerprint, text_fingerprint, workbook_fingerprints
 from farmcli.outputs.record import RECORD_SHEET
 
-EDITED, FOREIGN = "edited", "foreign"
+EDITED, FOREIGN, FOLDER = "edited", "foreign", "folder"
 
 
 def fingerprint(kind: str, path: Path) -> object:
@@ -43,6 +43,9 @@ def protected(paths: dict[str, Path], record: dict | None, in_place: Path | None
     stored = record.get("fingerprints") if record is not None else None
     found = []
     for kind, path in paths.items():
+        if path.is_dir():
+            found.append((path, FOLDER))  # never moved aside: it is no output of farmcli's
+            continue
         if not path.exists() or (in_place is not None and path == in_place):
             continue
         if record is None:
@@ -60,6 +63,8 @@ def protected_message(found: list[tuple[Path, str]], workbook: Path, year: int) 
     for path, why in found:
         if why == EDITED:
             lines.append(f"“{path}”在 farmcli 上次写出后被修改过")
+        elif why == FOLDER:
+            lines.append(f"输出位置“{path}”是一个文件夹")
         else:
             lines.append(f"“{path}”不是 farmcli 写出的（其中没有结算记录）")
     first = found[0][0]
@@ -67,7 +72,7 @@ def protected_message(found: list[tuple[Path, str]], workbook: Path, year: int) 
     ways = []
     if any(why == EDITED for _, why in found) and workbook.exists():
         ways.append(f"直接结算修改过的结算工作簿（修改会带进新的结算）：farmcli settle {year} \"{workbook}\"")
-    ways.append(f"或把它改名保存，如“{finished.name}”")
+    ways.append(f"或把它改名，如“{finished.name}”")
     ways.append("或把它移到别的文件夹")
     numbered = "；".join(f"{'①②③'[i]} {way}" for i, way in enumerate(ways))
     return ("；".join(lines) + "。为免覆盖您的文件，本次没有写入任何文件，之前的结算文件都保持原样。"

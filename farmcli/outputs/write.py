@@ -128,8 +128,26 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
     except ReplaceError as exc:
         raise LedgerError(_replace_message(exc)) from exc
     except OSError as exc:
-        raise LedgerError(f"无法写入输出文件夹 {folder}：{os_reason(exc)}。请检查文件夹权限或换一个 --out。") from exc
+        raise LedgerError(_write_message(folder, exc)) from exc
+    except Exception as exc:  # xlsxwriter's FileCreateError (a full disk…) is not an OSError
+        cause = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+        if type(exc).__name__ != "FileCreateError":
+            raise
+        raise LedgerError(_write_message(folder, cause or OSError(str(exc)))) from exc
     return outputs, s.changes
+
+
+def _write_message(folder: Path, exc: OSError) -> str:
+    """Nothing was replaced (every output is written aside first): what failed, and what to do."""
+    import errno
+
+    kept = "之前的结算文件保持原样。"
+    if exc.errno == errno.ENOSPC:
+        return f"无法写入输出文件夹 {folder}：磁盘已满。{kept}请腾出磁盘空间后重新运行，或用 --out 换一个有空间的位置。"
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"无法写入输出文件夹 {folder}：文件名太长，超出文件系统的限制。{kept}"
+                "请把台账文件改一个短些的名字，或用 --out 换一个路径较短的文件夹。")
+    return f"无法写入输出文件夹 {folder}：{os_reason(exc)}。{kept}请检查文件夹权限或换一个 --out。"
 
 
 def _replace_message(exc: ReplaceError) -> str:
@@ -166,5 +184,5 @@ def os_reason(exc: OSError) -> str:
 
     reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
                errno.EROFS: "是只读的位置", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
-               errno.ENOENT: "路径不存在", errno.EISDIR: "同名的是文件夹"}
+               errno.ENOENT: "路径不存在", errno.EISDIR: "同名的是文件夹", errno.ENAMETOOLONG: "文件名太长"}
     return reasons.get(exc.errno, exc.strerror or str(exc))
