@@ -53,6 +53,9 @@ class Package:
         self.date1904 = False
         self._styles: Styles | None = None
 
+    def __repr__(self) -> str:
+        return f"Package({str(self.path)!r}, {self.kind}, {len(self.sheets)} sheets, {len(self.names)} parts)"
+
     # -- parts --------------------------------------------------------------------------------
     def has(self, part: str) -> bool:
         return part in self.sizes
