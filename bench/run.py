@@ -88,6 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--read-ratio-only", action="store_true",
+                        help="time the settle and python-calamine reading the sheets it needs, not the floor and the naive peer")
     parser.add_argument("--folders", default="100x10000",
                         help="folder case (issue 28): UNITSxPARCELS, comma-separated; empty to skip")
     args = parser.parse_args()
@@ -102,6 +104,11 @@ def main() -> None:
                          args.repeat)
         print(f"{n} parcels: calamine reading the sheets farmcli needs …", flush=True)
         read = measure([PY, str(HERE / "calamine_read.py"), str(src), "taojiang"], args.repeat)
+        if args.read_ratio_only:
+            lines.append(f"| {n:,} | {settle[0]:.1f} s / {settle[1]:.0f} MiB | {read[0]:.1f} s / {read[1]:.0f} MiB | – | – | "
+                         f"**{settle[0] / read[0]:.2f}** | – | – | – |")
+            print(lines[-1], flush=True)
+            continue
         print(f"{n} parcels: floor …", flush=True)
         floor = measure([PY, str(HERE / "floor.py"), str(src), str(OUT / f"floor-{n}.xlsx")], args.repeat)
         print(f"{n} parcels: naive …", flush=True)

@@ -56,8 +56,8 @@ def _fingerprints(results: Path, ledger, drop: list[str]) -> list[list[str]]:
     from farmcli.outputs.fingerprint import workbook_fingerprints
     from farmcli.outputs.record import RECORD_SHEET
 
-    source = getattr(ledger, "path", ledger)  # the reader's open package, or the values copy's path
-    return workbook_fingerprints(results) + workbook_fingerprints(source, skip=(*drop, RECORD_SHEET))
+    # the reader's open package (its zip not opened again), or the values copy's path
+    return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET))
 
 
 def _listed_sheets(data: bytes | None) -> list[str] | None:

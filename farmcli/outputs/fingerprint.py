@@ -17,6 +17,7 @@ import hashlib
 import html
 import re
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 from farmcli.outputs import bookxml
@@ -67,14 +68,17 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             if s["rid"] in rels and rels[s["rid"]].kind() == "worksheet"}
 
 
-def workbook_fingerprints(path: Path, sheets: list[str] | None = None, skip: tuple[str, ...] = ()) -> list[list[str]]:
-    """[sheet name, digest] for each worksheet of the .xlsx at `path` (or just `sheets`), in tab order."""
+def workbook_fingerprints(path, sheets: list[str] | None = None, skip: tuple[str, ...] = ()) -> list[list[str]]:
+    """[sheet name, digest] for each worksheet of the .xlsx at `path` (or just `sheets`), in tab order.
+    `path` may be the reader's open package (`farmcli.ooxml.Package`): its zip is not opened again."""
     from farmcli.read.formats import open_calamine
 
-    with zipfile.ZipFile(path) as archive:
+    package = getattr(path, "archive", None)
+    with (zipfile.ZipFile(path) if package is None else nullcontext(package)) as archive:
         parts = sheet_parts(archive)
         wanted = [n for n in parts if n not in skip and (sheets is None or n in sheets)]
         formulas = {name: _formulas(archive, parts[name]) for name in wanted}
+    path = getattr(path, "path", path)
     book = open_calamine(Path(path), "xlsx")  # by content: temporary files are named .tmp
     try:
         return [[name, _sheet_digest(book, name, formulas[name])] for name in wanted]
