@@ -14,8 +14,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-STATES = ("未实施", "已实施", "已验收入库", "已验收入库", "已验收入库")
-LAND = ("园地", "林地", "坑塘水面", "草地", "其他农用地")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write_parcel  # noqa: E402  (one parcel writer for both benches)
+
 
 
 def towns(n: int) -> list[str]:
@@ -49,18 +50,7 @@ def township(folder: Path, name: str, number: int, parcels: int, rng: random.Ran
     ws.write_row(0, 0, ["图斑编号", "乡镇名称", "村组", "面积(亩)", "状态", "验收日期", "原地类", "恢复地类", "备注"])
     start = dt.datetime(2022, 6, 1)
     for r in range(1, parcels + 1):
-        state = STATES[rng.randrange(5)]
-        ws.write_string(r, 0, f"TJ{number:03d}{r:06d}")
-        ws.write_string(r, 1, name)
-        ws.write_string(r, 2, f"{name[:2]}村{rng.randrange(1, 30)}组")
-        ws.write_number(r, 3, rng.randrange(1, 200_000) / 10_000)
-        ws.write_string(r, 4, state)
-        if state == "已验收入库":
-            ws.write_datetime(r, 5, start + dt.timedelta(days=rng.randrange(0, 200)), date_format)
-        ws.write_string(r, 6, LAND[rng.randrange(5)])
-        ws.write_string(r, 7, "水田" if rng.random() < 0.6 else "旱地")
-        if rng.random() < 0.05:
-            ws.write_string(r, 8, "需复核")
+        write_parcel(ws, r, f"TJ{number:03d}{r:06d}", name, rng, start, date_format)
     book.close()
 
 
