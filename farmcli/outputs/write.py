@@ -95,7 +95,7 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
                 raise LedgerError(protected_message(stop, paths["workbook"], s.year))
             if previous is None and s.ledger.suffix.lower() in (".xlsx", ".xlsm"):
                 # a settlement workbook settled into another folder: compared with the record it carries
-                previous, where = _load_record(s.ledger), s.ledger.name
+                previous, where = _load_record(s.package or s.ledger), s.ledger.name  # the reader's open package
             if previous is None and sidecar.exists():
                 previous, where = _load_sidecar(sidecar), sidecar.name
             # The outputs render a copy that knows the changes; the settlement itself stays as made.
@@ -165,7 +165,7 @@ def _record_bytes(record: dict) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _load_record(workbook_path: Path) -> dict | None:
+def _load_record(workbook_path) -> dict | None:
     """The record inside an earlier settlement workbook, or None (first run, or not ours)."""
     return record_dict(read_record(workbook_path))
 
