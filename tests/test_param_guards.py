@@ -102,8 +102,9 @@ def test_a_year_before_the_policy_says_when_it_starts():
 def test_sample_before_the_policy_starts_says_so(tmp_path):
     result = run_cli("settle", "2022", str(ROOT / "sample_data" / "anhui-assessment-2025.xlsx"),
                      "--out", str(tmp_path / "o"))
-    assert result.returncode == 2 and "本政策自 2023 年起施行" in result.stderr
-    assert "分解起始年" not in result.stderr
+    assert result.returncode == 2 and result.stderr.count("本政策自 2023 年起施行") == 1  # the term, stated once
+    # outside the term every parameter must be explicit (SPEC §1 Year): the message names what is missing
+    assert "还缺：分解起始年" in result.stderr and "--set" in result.stderr
 
 
 def test_the_hint_comes_from_the_parameters_own_default():
