@@ -64,4 +64,55 @@ def cross_check(inputs: Inputs, tables: list[ResultTable], funds: Table | None) 
                 out.append(warning("CROSS_CLAIMED_DIFFERS", f"{row['乡镇名称']} 台账填的{column.removesuffix('(元)')} {_yuan(stated)}，"
                                    f"farmcli 按政策算得 {_yuan(figure)}，相差 {_yuan(stated - figure)}。请核对。",
                                    towns.cell(column, i), schedule))
+    return out + _paid_before_acceptance(inputs, tables, index, schedule)
+
+
+def _accepted_on(parcels: Table, index) -> dict[str, object]:
+    """Each township's acceptance date: the last 验收日期 of its accepted parcels (the 尾款 falls due once
+    all of them are in); a township with an accepted parcel whose date is blank is left out (unknown)."""
+    dates: dict[str, object] = {}
+    undated: set[str] = set()
+    for name, state, on in zip(parcels.columns["乡镇名称"], parcels.columns["状态"], parcels.columns["验收日期"]):
+        key = index.resolve(name) if name is not None else None
+        if key is None or state != "已验收入库":
+            continue
+        if on is None:
+            undated.add(key)
+        elif key not in dates or on > dates[key]:
+            dates[key] = on
+    return {key: on for key, on in dates.items() if key not in undated}
+
+
+def _paid_before_acceptance(inputs: Inputs, tables: list[ResultTable], index, cite: str) -> list[Finding]:
+    """Payments beyond the first instalment dated before the township's acceptance (六(二)一)4: the 尾款 is paid
+    only after the works are accepted and entered): judged on the payments' own dates, where both sheets give them."""
+    payments, parcels = inputs.tables.get("拨付明细"), inputs.tables.get("图斑")
+    if payments is None or parcels is None or not payments.has("拨付日期") or not parcels.has("验收日期"):
+        return []
+    plan = next((t for t in tables if t.name == "拨付计划"), None)
+    first = {r["乡镇名称"]: r["金额(元)"] for r in (plan.rows if plan else ()) if r.get("批次") == "首笔"}
+    accepted = _accepted_on(parcels, index)
+    unreadable = set(payments.untrusted.get("金额(元)", ()))
+    dated: dict[str, list] = {}
+    for i, (name, amount, on) in enumerate(zip(payments.columns["单位名称"], payments.columns["金额(元)"],
+                                               payments.columns["拨付日期"])):
+        key = index.resolve(name) if name is not None else None
+        if key is not None and on is not None and key in accepted and on < accepted[key]:
+            dated.setdefault(key, []).append((on, i, None if i in unreadable else amount))
+    out: list[Finding] = []
+    for key, rows in dated.items():
+        town = index.display(key)
+        instalment = first.get(town)
+        if instalment is None or any(amount is None for _, _, amount in rows):
+            continue  # a pending 首笔 or an unreadable payment: nothing to compare
+        running = ZERO
+        for on, i, amount in sorted(rows, key=lambda r: (r[0], r[1])):
+            running += amount
+            if running > instalment:
+                before = sum(a for _, _, a in rows)
+                out.append(warning("CROSS_PAID_BEFORE_DUE", f"{town} 验收入库（{accepted[key]:%Y-%m-%d}）之前已拨付 {_yuan(before)}，"
+                                   f"超过首笔 {_yuan(instalment)}，超出 {_yuan(before - instalment)}：尾款应在完成全部工程量并通过验收、"
+                                   f"指标入库后支付（本笔 {on:%Y-%m-%d}）。请核实拨付日期或验收日期。",
+                                   payments.cell("拨付日期", i), cite))
+                break
     return out
