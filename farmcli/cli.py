@@ -16,6 +16,7 @@ import typer
 from farmcli import __version__
 from farmcli.cli_console import (PrintFailed, console_proof, emit_json, printing, say, silence_stdout, state,
                                  stderr_console, stdout_console, usage_error, written)
+from farmcli.cli_words import ChineseCommand, ChineseGroup
 from farmcli.model.findings import LedgerError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=ChineseGroup,
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_NOTHING = 0, 1, 2
@@ -67,7 +69,7 @@ def _parse_as_of(text: str | None):
     return value
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def settle(
     year: Annotated[str, typer.Argument(help="结算年度，如 2022", show_default=False)],
     ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx），或各单位台账所在的文件夹")],
@@ -75,7 +77,7 @@ def settle(
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件夹（缺省为台账所在文件夹）")] = None,
     main: Annotated[Optional[Path], typer.Option("--main", help="结算文件夹时：县级（汇总单位）台账文件")] = None,
     per_unit: Annotated[Optional[Path], typer.Option("--per-unit", help="结算文件夹时：每个单位一份结算通知（.docx）写入此文件夹")] = None,
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值，可重复；优先于「设置」表")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", metavar="<参数=值>", help="参数=值，可重复；优先于「设置」表")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="结算基准日，缺省为年度末")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx），缺省为附件2")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印一份 JSON")] = False,
@@ -173,13 +175,13 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
                   markup=False)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def check(
     ledger: Annotated[Path, typer.Argument(help="台账文件（.xlsx），或各单位台账所在的文件夹")],
     policy: Annotated[Optional[str], typer.Option("--policy", help="政策 ID")] = None,
     year: Annotated[Optional[str], typer.Option("--year", help="年度（缺省取「设置」表的“年度”）")] = None,
     main: Annotated[Optional[Path], typer.Option("--main", help="检查文件夹时：县级（汇总单位）台账文件")] = None,
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="参数=值")] = None,
+    set_: Annotated[Optional[list[str]], typer.Option("--set", metavar="<参数=值>", help="参数=值")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx）")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
 ) -> None:
@@ -229,11 +231,11 @@ def _print_submissions(submissions) -> None:
     stdout_console().print(table)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def template(
     policy: Annotated[str, typer.Argument(help="政策 ID，如 taojiang")],
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件（缺省 <政策>-台账模板.xlsx）；下发时为文件夹（缺省 下发）")] = None,
-    for_: Annotated[Optional[list[str]], typer.Option("--for", help="下发：为这个单位写一份模板，可重复")] = None,
+    for_: Annotated[Optional[list[str]], typer.Option("--for", metavar="<单位>", help="下发：为这个单位写一份模板，可重复")] = None,
     for_units: Annotated[Optional[Path], typer.Option("--for-units", help="下发：为县级台账中列出的每个单位写一份模板")] = None,
 ) -> None:
     """生成某项政策的空白台账（含下拉选项、说明表和设置表）；--for/--for-units 为各单位各写一份。"""
@@ -281,7 +283,7 @@ def _distribute(policy_id: str, units: list[str], ledger: Path | None, folder: P
             console.print(f"  {path.name}", markup=False)
 
 
-@app.command()
+@app.command(cls=ChineseCommand)
 def policies(json_: Annotated[bool, typer.Option("--json", help="打印 JSON")] = False) -> None:
     """列出各项政策及其参数（值、单位、有效范围、适用期、依据）。"""
 
@@ -337,7 +339,7 @@ def main() -> None:
     _closed_streams_to_devnull()
     console_proof()
     try:
-        code = app(standalone_mode=False)  # returns the exit code of typer.Exit
+        code = app(standalone_mode=False, prog_name="farmcli")  # returns the exit code of typer.Exit
     except PrintFailed as exc:
         silence_stdout()
         if exc.cause is not None:

@@ -101,13 +101,12 @@ def written() -> str:
 
 
 def usage_error(exc) -> None:
-    """click's English usage errors, with the Chinese fix where a slip is recognised."""
+    """click's usage errors in Chinese, with the fix where a slip is recognised."""
     from farmcli.cli_args import extra_arguments_message
+    from farmcli.cli_words import usage_message
 
+    if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+        say(exc.ctx.get_help())  # `farmcli` alone: the help page, in Chinese
+        return
     hint = extra_arguments_message(sys.argv[1:]) if "unexpected extra argument" in str(exc) else None
-    if hint is None:
-        try:
-            exc.show()
-        except Exception:  # noqa: BLE001 — stderr may be gone
-            pass
-    say(f"错误：{hint}" if hint else "命令行参数有误，未结算。用 farmcli --help 或 farmcli settle --help 查看用法。")
+    say(f"错误：{hint}" if hint else usage_message(exc, sys.argv[1:]))
