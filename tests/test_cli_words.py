@@ -37,3 +37,23 @@ def test_usage_slips_are_chinese_and_point_at_the_typed_command(args, what, hint
     assert what in result.stderr and f"用 {hint} 查看用法。" in result.stderr
     assert [w for w in ENGLISH if w in result.stderr] == [], result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_an_unknown_policy_lists_each_id_with_its_chinese_name():
+    from farmcli.policies import POLICY_IDS, all_policy_data
+
+    result = run_cli("template", "no-such-policy")
+    assert result.returncode == 2
+    for data in all_policy_data():
+        assert f"{data.id}（{data.title}）" in result.stderr
+    assert len(all_policy_data()) == len(POLICY_IDS)
+
+
+@pytest.mark.parametrize("kind", ["乡镇", "市"])
+def test_an_unmatched_name_says_either_list_may_be_misspelt(kind):
+    from farmcli.model.names import NameIndex, name_key
+
+    index = NameIndex(canonical={name_key("修山镇"): "修山镇"}, aliases={})
+    message = index.unmatched_message("马迹镇", kind)
+    assert "这里的名称写错了" in message and f"「{kind}」表中的名称写错了" in message
+    assert "「别名」" in message  # the alias stays the fix for a second spelling

@@ -91,7 +91,8 @@ def test_an_output_open_in_excel_stops_the_run_and_names_the_file(tmp_path, monk
     refuse(monkeypatch, name, phase)
     with pytest.raises(LedgerError) as caught:
         writer.write_settlement(settle_ledger(SAMPLE, 2022, overrides={"补助标准": "2100"}), tmp_path)
-    assert name in str(caught.value) and "Excel/WPS 中关闭" in str(caught.value)
+    app = {WORKBOOK: "Excel/WPS", WORD: "Word/WPS", REPORT: "编辑器"}[name]  # a .docx is open in Word, not Excel
+    assert name in str(caught.value) and f"在 {app} 中关闭" in str(caught.value)
     assert snapshot(tmp_path) == before
 
 
@@ -100,7 +101,7 @@ def test_the_command_line_says_which_file_to_close(tmp_path):
     before = snapshot(tmp_path)
     result = farmcli("settle", "2022", str(SAMPLE), "--out", str(tmp_path), "--set", "补助标准=2100",
                      env={"FARMCLI_TEST_REFUSE": REPORT})
-    assert result.returncode == 2 and f"请在 Excel/WPS 中关闭“{REPORT}”" in result.stderr
+    assert result.returncode == 2 and f"请在 编辑器 中关闭“{REPORT}”" in result.stderr
     assert "内部错误" not in result.stderr
     assert snapshot(tmp_path) == before
 

@@ -155,9 +155,16 @@ def _replace_message(exc: ReplaceError) -> str:
     kept = ("本次没有替换任何结果，之前的结算文件保持原样。" if exc.restored else
             "之前的结算文件已暂存在同一文件夹中，下次运行 farmcli 时会先把它们放回原处。")
     if isinstance(exc.cause, PermissionError) or getattr(exc.cause, "winerror", None) in (32, 33):
-        return (f"无法替换 {exc.target}：文件可能正在 Excel 或 WPS 中打开（或没有写入权限）。"
-                f"请在 Excel/WPS 中关闭“{name}”后重新运行。{kept}")
+        app = _opened_in(exc.target)
+        return (f"无法替换 {exc.target}：文件可能正在 {app.replace('/', ' 或 ')} 中打开（或没有写入权限）。"
+                f"请在 {app} 中关闭“{name}”后重新运行。{kept}")
     return f"无法替换 {exc.target}：{os_reason(exc.cause)}。{kept}请检查文件夹后重新运行。"
+
+
+def _opened_in(path) -> str:
+    """The programs a clerk has the output open in: a .docx in Word/WPS, a workbook in Excel/WPS."""
+    suffix = Path(path).suffix.lower()
+    return "Word/WPS" if suffix in (".docx", ".doc") else "Excel/WPS" if suffix in (".xlsx", ".xlsm") else "编辑器"
 
 
 def _record_bytes(record: dict) -> bytes:

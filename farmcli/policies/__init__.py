@@ -38,6 +38,5 @@ def find_policy(text: str, where: str) -> str:
     for data in all_policy_data():
         if wanted in {data.id, normalise_text(data.title), normalise_text(data.document)}:
             return data.id
-    raise LedgerError(
-        f"未知的政策“{text}”（{where}）。可用的政策：{'、'.join(POLICY_IDS)}（用 `farmcli policies` 查看）。"
-    )
+    known = "；".join(f"{data.id}（{data.title}）" for data in all_policy_data())
+    raise LedgerError(f"未知的政策“{text}”（{where}）。可用的政策：{known}（用 farmcli policies 查看详情）。")
