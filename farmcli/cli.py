@@ -118,7 +118,7 @@ def settle(
             lines.append(f"  …其余 {len(items) - 20} 处见工作簿「变更」表")
         say("\n".join(lines))
     if code == EXIT_FINDINGS and (quiet or json_):
-        say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['report']}")
+        say(f"结算完成，但有 {count_by_severity(s.findings)['error']} 项错误，详见 {outputs['workbook']} 的「发现问题」表")
     raise typer.Exit(code)
 
 
@@ -154,7 +154,6 @@ def _progress(enabled: bool):
 def _print_summary(s, outputs: dict[str, str]) -> None:
     from rich.table import Table
 
-    from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
     from farmcli.outputs.values import show
 
     console = stdout_console()
@@ -167,10 +166,7 @@ def _print_summary(s, outputs: dict[str, str]) -> None:
     console.print(table)
     if s.submissions:
         _print_submissions(s.submissions)
-    findings = sorted_findings(s.findings)
-    console.print("发现问题：" + severity_summary(findings))
-    for f in [f for f in findings if f.severity != "info"][:10]:
-        console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
+    _print_findings(s.findings, "见工作簿「发现问题」表")
     console.print(f"结算工作簿：{outputs['workbook']}\nWord 报告：{outputs['word']}\n结算报告：{outputs['report']}",
                   markup=False)
 
@@ -190,7 +186,7 @@ def check(
 
     from farmcli import api
     from farmcli.cli_args import check_year, find_ledger
-    from farmcli.model.findings import SEVERITY_ZH, has_errors
+    from farmcli.model.findings import has_errors
 
     year_checked = None if year is None else check_year(year)
     report, bar = _progress(enabled=sys.stderr.isatty() and not json_)
@@ -209,12 +205,26 @@ def check(
             console.print(f"检查 {ledger}（{findings.policy}，{findings.year} 年度）：共 {len(findings)} 项发现", markup=False)
             if findings.submissions:
                 _print_submissions(findings.submissions)
-            for file in dict.fromkeys(f.file for f in findings):
-                if findings.submissions:
-                    console.print(f"{file or '整个文件夹'}：", markup=False)
-                for f in (f for f in findings if f.file == file):
-                    console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
+            _print_findings(findings, "用 farmcli check --json 查看（check 不写文件）")
     raise typer.Exit(code)
+
+
+SHOWN = 10  # findings on the console; the rest are where the clerk can read them all
+
+
+def _print_findings(findings, rest: str) -> None:
+    """check and settle show findings alike: the count by severity, then up to ten errors and
+    warnings, then how many more there are and where."""
+    from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
+
+    console = stdout_console()
+    ordered = sorted_findings(list(findings))
+    console.print("发现问题：" + severity_summary(ordered), markup=False)
+    shown = [f for f in ordered if f.severity != "info"][:SHOWN]
+    for f in shown:
+        console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
+    if len(ordered) > len(shown):
+        console.print(f"  其余 {len(ordered) - len(shown)} 项{rest}", markup=False)
 
 
 def _print_submissions(submissions) -> None:

@@ -57,3 +57,31 @@ def test_an_unmatched_name_says_either_list_may_be_misspelt(kind):
     message = index.unmatched_message("马迹镇", kind)
     assert "这里的名称写错了" in message and f"「{kind}」表中的名称写错了" in message
     assert "「别名」" in message  # the alias stays the fix for a second spelling
+
+
+def _many_findings(ledger):
+    from conftest import TOWN_HEADER
+
+    rows = [[f"镇{chr(0x7532 + i)}", 100, 100, "abc", None, None, None] for i in range(14)]
+    return ledger(设置=[["项目", "值"], ["政策", "taojiang"]], 乡镇=[TOWN_HEADER, *rows])
+
+
+def test_check_and_settle_show_ten_findings_and_say_where_the_rest_are(ledger, tmp_path):
+    path = _many_findings(ledger)
+    settled = run_cli("settle", "2022", str(path), "--out", str(tmp_path / "out"))
+    checked = run_cli("check", str(path), "--year", "2022")
+    for result, where in ((settled, "见工作簿「发现问题」表"), (checked, "用 farmcli check --json 查看")):
+        lines = [l for l in result.stdout.splitlines() if l.startswith("  [")]
+        assert len(lines) == 10, result.stdout
+        more = re.search(r"其余 (\d+) 项(\S+)", result.stdout)
+        assert more and where.startswith(more.group(2)[:6]), result.stdout
+        assert result.stdout.count("发现问题：") == 1
+    # one function: the same findings are listed the same way by both commands
+    assert [l for l in settled.stdout.splitlines() if l.startswith("  [")] == \
+        [l for l in checked.stdout.splitlines() if l.startswith("  [")]
+
+
+def test_quiet_points_at_the_workbook(ledger, tmp_path):
+    result = run_cli("settle", "2022", str(_many_findings(ledger)), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 1
+    assert ".xlsx 的「发现问题」表" in result.stderr and ".md" not in result.stderr
