@@ -32,7 +32,7 @@ def layer(module: str) -> str | None:
         return None
     if len(parts) == 1:
         return "api"  # the package itself: `farmcli.settle()` and friends
-    return {"__main__": "cli", "cli_args": "cli", "cli_console": "cli"}.get(parts[1], parts[1])
+    return {"__main__": "cli", "cli_args": "cli", "cli_console": "cli", "cli_words": "cli"}.get(parts[1], parts[1])
 
 
 def imports(path: Path) -> list[str]:
