@@ -222,7 +222,7 @@ def _print_findings(findings, rest: str) -> None:
     console.print("发现问题：" + severity_summary(ordered), markup=False)
     shown = [f for f in ordered if f.severity != "info"][:SHOWN]
     for f in shown:
-        console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.location}  {f.message}", markup=False)
+        console.print(f"  [{SEVERITY_ZH[f.severity]}] {f.code} {f.location}  {f.message}", markup=False)
     if len(ordered) > len(shown):
         console.print(f"  其余 {len(ordered) - len(shown)} 项{rest}", markup=False)
 
