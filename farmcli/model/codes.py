@@ -61,7 +61,7 @@ CODES: dict[str, tuple[str, str]] = {
     "ACCEPTED_LATE": (W, "a parcel accepted after 验收截止日期 counts only as implemented"),
     # 交叉核对 (cross-checks): the ledger's own figures against each other; all warnings, prefix CROSS_
     "CROSS_BUDGET": (W, "Σ资金.计划金额 differs from 补助标准 × Σ下达任务: the difference has no stated use"),
-    "CROSS_FUNDS_IDLE": (W, "Σ到位金额 − Σ已拨付 exceeds Σ待拨付: funds arrived with no one to pay"),
+    "CROSS_FUNDS_IDLE": (W, "Σ到位金额 - Σ已拨付 exceeds Σ待拨付: funds arrived with no one to pay"),
     "CROSS_PAID_OVER_CONTRACT": (W, "a township's 已拨付 above its 合同金额"),
     "CROSS_PAID_BEFORE_DUE": (W, "payments beyond the first instalment dated before the township's acceptance"),
     "CROSS_CLAIMED_DIFFERS": (W, "a 补助金额, 应拨 or 待拨付 the clerk filled in differs from the one farmcli computes"),

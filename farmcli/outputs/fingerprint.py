@@ -78,21 +78,52 @@ def workbook_fingerprints(path, sheets: list[str] | None = None, skip: tuple[str
         parts = sheet_parts(archive)
         wanted = [n for n in parts if n not in skip and (sheets is None or n in sheets)]
         formulas = {name: _formulas(archive, parts[name]) for name in wanted}
+        sparse = {name for name in wanted if _mostly_air(archive, parts[name])}
+    if sparse and package is None:
+        from farmcli.ooxml.package import open_package
+
+        package = open_package(Path(path))
+    elif package is not None:
+        package = path
     path = getattr(path, "path", path)
     book = open_calamine(Path(path), "xlsx")  # by content: temporary files are named .tmp
     try:
-        return [[name, _sheet_digest(book, name, formulas[name])] for name in wanted]
+        return [[name, _sheet_digest(book, name, formulas[name], package if name in sparse else None)]
+                for name in wanted]
     finally:
         book.close()
 
 
-def _sheet_digest(book, name: str, formulas: dict[str, str]) -> str:
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=[\"']([A-Z]+\d+(?::[A-Z]+\d+)?)[\"']")
+
+
+def _mostly_air(archive: zipfile.ZipFile, part: str) -> bool:
+    """A sheet whose stated range would be a dense grid mostly of air (a stray cell at XFD1048576):
+    the reader streams such a sheet, and so does its digest (calamine would build the whole grid)."""
+    from farmcli.read.xlsx_xml import too_sparse
+    from openpyxl.utils.cell import range_boundaries
+
+    with archive.open(part) as fh:
+        found = _DIMENSION.search(fh.read(4096))
+    if not found:
+        return False
+    ref = found.group(1).decode()
+    left, top, right, bottom = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+    return too_sparse((right - left + 1) * (bottom - top + 1), archive.getinfo(part).file_size)
+
+
+def _sheet_digest(book, name: str, formulas: dict[str, str], package=None) -> str:
     from openpyxl.utils import get_column_letter
 
     digest = hashlib.sha256()
-    sheet = book.get_sheet_by_name(name)
-    top, left = sheet.start or (0, 0)
-    for r, row in enumerate(sheet.iter_rows(), start=top + 1):
+    if package is not None:  # streamed from the sheet's XML: rows from row 1, column A
+        from farmcli.read.xlsx_xml import stream_rows
+
+        top, left, rows = 0, 0, stream_rows(package, name)
+    else:
+        sheet = book.get_sheet_by_name(name)
+        (top, left), rows = sheet.start or (0, 0), sheet.iter_rows()
+    for r, row in enumerate(rows, start=top + 1):
         for c, value in enumerate(row, start=left + 1):
             shown = _value(value)
             if shown is not None:

@@ -42,7 +42,7 @@ def cross_check(inputs: Inputs, tables: list[ResultTable], funds: Table | None) 
         paid, payable = total.get("已拨付(元)"), total.get("待拨付(元)")
         if None not in (arrived, paid, payable) and arrived - paid > payable:
             left = arrived - paid
-            out.append(warning("CROSS_FUNDS_IDLE", f"到位资金 {_yuan(arrived)} − 已拨付 {_yuan(paid)} = 结余 {_yuan(left)}，"
+            out.append(warning("CROSS_FUNDS_IDLE", f"到位资金 {_yuan(arrived)} - 已拨付 {_yuan(paid)} = 结余 {_yuan(left)}，"
                                f"而按标准待拨付只有 {_yuan(payable)}：其中 {_yuan(left - payable)} 没有可拨付的对象，请说明去向。",
                                Where("资金"), cite["补助标准"]))
     index, keys = inputs.name_index(towns, "乡镇名称")
