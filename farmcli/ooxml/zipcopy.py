@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable
 
 CHUNK = 1 << 20
+MIN_STEP = 1 << 16  # the smallest step a copy reports its progress in
 ZIP64_LIMIT = (1 << 31) - 1
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature … file name length, extra field length
 
@@ -45,8 +46,12 @@ def copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, out: zipfile.ZipFil
         out._didModify = True  # noqa: SLF001
         out.fp.write(entry.FileHeader(zip64))
         left, done = info.compress_size, 0
+        # a progress bar wants a few steps even when the compressed part is small
+        step = CHUNK if progress is None else max(MIN_STEP, min(CHUNK, info.compress_size // 8))
+        if progress is not None:
+            progress(0, info.compress_size)
         while left:
-            chunk = fp.read(min(CHUNK, left))
+            chunk = fp.read(min(step, left))
             if not chunk:
                 raise zipfile.BadZipFile(f"{info.filename} is truncated")
             out.fp.write(chunk)
