@@ -42,7 +42,9 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
         written = [sheet.get_name() for sheet in w.book.worksheets()]
         w.book.close()
         if callable(record):
-            record = record(written, _fingerprints(temps[0], ledger, drop))
+            prints, make = _fingerprints(temps[0], ledger, drop, s.digests if kept else {}), record
+            # called once every sheet is written: each fingerprint goes with its part's stamp
+            record = lambda stamps: make(written, [[n, f, stamps.get(n, "")] for n, f in prints])  # noqa: E731
         report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
         return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
     finally:
@@ -50,14 +52,14 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
             temp.unlink(missing_ok=True)
 
 
-def _fingerprints(results: Path, ledger, drop: list[str]) -> list[list[str]]:
+def _fingerprints(results: Path, ledger, drop: list[str], digests: dict) -> list[list[str]]:
     """Each sheet's fingerprint, in the filled workbook's tab order: the result sheets, then the
     ledger's kept sheets (copied part for part, so they say in the output what they say here)."""
     from farmcli.outputs.fingerprint import workbook_fingerprints
     from farmcli.outputs.record import RECORD_SHEET
 
-    # the reader's open package (its zip not opened again), or the values copy's path
-    return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET))
+    # the reader's open package and what it took of each sheet as it read it, or the values copy's path
+    return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET), digests=digests)
 
 
 def _listed_sheets(data: bytes | None) -> list[str] | None:

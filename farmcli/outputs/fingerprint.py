@@ -1,10 +1,12 @@
 """What an output says, as a short digest: the record keeps one for each output it was written
 with, and an output is replaced only while it still says that (SPEC §3, issue 25 §1).
 
-- A workbook: each sheet's digest over the values of its cells (numbers at 15 significant digits,
-  as a spreadsheet keeps them: LibreOffice writes 0.9259971014492754 as 0.925997101449275) and
-  its formulas (shared formulas expanded, so Excel's sharing and LibreOffice's none agree). Styles,
-  widths, selection, hidden states and how strings are stored are not what the sheet says.
+- A workbook: each sheet's digest over the values of its cells (read/digest.py: numbers at 15
+  significant digits, as a spreadsheet keeps them) and its formulas (shared formulas expanded, so
+  Excel's sharing and LibreOffice's none agree). Styles, widths, selection, hidden states and how
+  strings are stored are not what the sheet says. The ledger's sheets are digested by the reader
+  as it reads them; the record keeps each sheet's part stamp (CRC-32 and size) beside its
+  fingerprint, so a sheet whose part is byte for byte as written is not read again.
 - The Word report: the text of its paragraphs and table cells, in order.
 - The Markdown report: its lines, trailing blanks aside.
 Opening a file and saving it unchanged, in Excel, WPS or LibreOffice, keeps every digest.
@@ -12,16 +14,15 @@ Opening a file and saving it unchanged, in Excel, WPS or LibreOffice, keeps ever
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import html
 import re
 import zipfile
-from contextlib import nullcontext
 from pathlib import Path
 
 from farmcli.outputs import bookxml
 from farmcli.ooxml.opc import read_rels, resolve
+from farmcli.ooxml.package import open_package
 
 CHUNK = 1 << 20
 _CELL = re.compile(rb'<c\b([^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -29,30 +30,6 @@ _REF = re.compile(rb'\br="([A-Z]{1,3}\d+)"')
 _FORMULA = re.compile(rb'<f\b([^>]*?)(?:/>|>(.*?)</f>)', re.S)
 _ATTR = re.compile(rb'\b(t|si)="([^"]*)"')
 _PREFIXES = re.compile(r"_xl(?:fn|ws|pm)\.", re.I)
-
-
-def _value(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return f"b{int(value)}"
-    if isinstance(value, (int, float)):
-        return "n" + fifteen_digits(value)
-    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        return f"d{value}"
-    return f"s{value}"
-
-
-def fifteen_digits(value: float) -> str:
-    """A number as a spreadsheet keeps it: 15 significant digits, rounded half up from its shortest
-    decimal form (LibreOffice writes 0.8982808988764045 as 0.898280898876405)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    exact = Decimal(repr(float(value)))
-    if not exact.is_finite() or exact == 0:
-        return str(exact)
-    shift = exact.adjusted() - 14
-    return format(exact.quantize(Decimal(1).scaleb(shift), rounding=ROUND_HALF_UP).normalize(), "E")
 
 
 def _book_part(archive: zipfile.ZipFile) -> str:
@@ -68,66 +45,49 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
             if s["rid"] in rels and rels[s["rid"]].kind() == "worksheet"}
 
 
-def workbook_fingerprints(path, sheets: list[str] | None = None, skip: tuple[str, ...] = ()) -> list[list[str]]:
-    """[sheet name, digest] for each worksheet of the .xlsx at `path` (or just `sheets`), in tab order.
-    `path` may be the reader's open package (`farmcli.ooxml.Package`): its zip is not opened again."""
-    from farmcli.read.formats import open_calamine
+def workbook_fingerprints(source, skip: tuple[str, ...] = (), stored: list | None = None,
+                          digests: dict[str, tuple[str, bool]] | None = None) -> list[list[str]]:
+    """[sheet name, fingerprint] for each worksheet of the .xlsx `source` (a path, or the reader's
+    open `Package`: not opened again), in tab order. `digests`: what the reader took of the sheets
+    it read (sheet → values digest, holds a formula), so a million-row sheet is not read twice.
+    `stored`: an earlier record's [name, fingerprint, stamp] entries; a sheet whose part still has
+    its stamp (CRC-32 and size) keeps its fingerprint unread."""
+    from farmcli.ooxml.package import Package
+    from farmcli.read.workbook import open_workbook
 
-    package = getattr(path, "archive", None)
-    with (zipfile.ZipFile(path) if package is None else nullcontext(package)) as archive:
-        parts = sheet_parts(archive)
-        wanted = [n for n in parts if n not in skip and (sheets is None or n in sheets)]
-        formulas = {name: _formulas(archive, parts[name]) for name in wanted}
-        sparse = {name for name in wanted if _mostly_air(archive, parts[name])}
-    if sparse and package is None:
-        from farmcli.ooxml.package import open_package
-
-        package = open_package(Path(path))
-    elif package is not None:
-        package = path
-    path = getattr(path, "path", path)
-    book = open_calamine(Path(path), "xlsx")  # by content: temporary files are named .tmp
+    digests = dict(digests or {})
+    known = {e[0]: (e[2], e[1]) for e in stored or [] if isinstance(e, list) and len(e) == 3}
+    package = source if isinstance(source, Package) else open_package(Path(source))
+    book = None
     try:
-        return [[name, _sheet_digest(book, name, formulas[name], package if name in sparse else None)]
-                for name in wanted]
+        archive, out = package.archive, []
+        for name, part in sheet_parts(archive).items():
+            if name in skip:
+                continue
+            stamp = part_stamp(archive.getinfo(part)) if part in archive.NameToInfo else None
+            if name in known and known[name][0] == stamp:
+                out.append([name, known[name][1]])
+                continue
+            if name not in digests:
+                book = book or open_workbook(package.path, package=package)
+                digests[name] = (book.digest(name), book.has_formulas(name))
+            values, formulas = digests[name]
+            out.append([name, _fingerprint(values, _formulas(archive, part) if formulas else {})])
+        return out
     finally:
-        book.close()
+        if book is not None:
+            book.close()
+        if package is not source:
+            package.close()
 
 
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=[\"']([A-Z]+\d+(?::[A-Z]+\d+)?)[\"']")
+def part_stamp(info: zipfile.ZipInfo) -> str:
+    """A part's CRC-32 and size as the zip's directory states them: the same stamp, the same bytes."""
+    return f"{info.CRC:08x}:{info.file_size}"
 
 
-def _mostly_air(archive: zipfile.ZipFile, part: str) -> bool:
-    """A sheet whose stated range would be a dense grid mostly of air (a stray cell at XFD1048576):
-    the reader streams such a sheet, and so does its digest (calamine would build the whole grid)."""
-    from farmcli.read.xlsx_xml import too_sparse
-    from openpyxl.utils.cell import range_boundaries
-
-    with archive.open(part) as fh:
-        found = _DIMENSION.search(fh.read(4096))
-    if not found:
-        return False
-    ref = found.group(1).decode()
-    left, top, right, bottom = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
-    return too_sparse((right - left + 1) * (bottom - top + 1), archive.getinfo(part).file_size)
-
-
-def _sheet_digest(book, name: str, formulas: dict[str, str], package=None) -> str:
-    from openpyxl.utils import get_column_letter
-
-    digest = hashlib.sha256()
-    if package is not None:  # streamed from the sheet's XML: rows from row 1, column A
-        from farmcli.read.xlsx_xml import stream_rows
-
-        top, left, rows = 0, 0, stream_rows(package, name)
-    else:
-        sheet = book.get_sheet_by_name(name)
-        (top, left), rows = sheet.start or (0, 0), sheet.iter_rows()
-    for r, row in enumerate(rows, start=top + 1):
-        for c, value in enumerate(row, start=left + 1):
-            shown = _value(value)
-            if shown is not None:
-                digest.update(f"{get_column_letter(c)}{r}\x1f{shown}\x1e".encode("utf-8"))
+def _fingerprint(values: str, formulas: dict[str, str]) -> str:
+    digest = hashlib.sha256(values.encode("ascii") + b"\x1e")
     for ref in sorted(formulas):
         digest.update(f"{ref}\x1f={formulas[ref]}\x1e".encode("utf-8"))
     return digest.hexdigest()

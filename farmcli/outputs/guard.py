@@ -16,10 +16,11 @@ from farmcli.outputs.record import RECORD_SHEET
 EDITED, FOREIGN, FOLDER = "edited", "foreign", "folder"
 
 
-def fingerprint(kind: str, path: Path) -> object:
-    """What the output of `kind` (workbook, word, report) at `path` says."""
+def fingerprint(kind: str, path: Path, stored: object = None) -> object:
+    """What the output of `kind` (workbook, word, report) at `path` says; a workbook's sheets whose
+    parts are as the record `stored` them are not read again."""
     if kind == "workbook":
-        return workbook_fingerprints(path, skip=(RECORD_SHEET,))
+        return workbook_fingerprints(path, skip=(RECORD_SHEET,), stored=stored if isinstance(stored, list) else None)
     if kind == "word":
         return document_fingerprint(path)
     return text_fingerprint(path)
@@ -27,11 +28,11 @@ def fingerprint(kind: str, path: Path) -> object:
 
 def _same(kind: str, path: Path, stored: object) -> bool:
     try:
-        now = fingerprint(kind, path)
+        now = fingerprint(kind, path, stored)
     except Exception:  # an output that cannot be read any more is no longer what farmcli wrote
         return False
-    if kind == "workbook":
-        return isinstance(stored, list) and [list(x) for x in stored] == now
+    if kind == "workbook":  # [name, fingerprint, part stamp]: the stamp only spares a read
+        return isinstance(stored, list) and [list(x)[:2] for x in stored] == now
     return now == stored
 
 

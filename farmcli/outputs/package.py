@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from farmcli.outputs import bookxml
+from farmcli.outputs.fingerprint import part_stamp
 from farmcli.outputs.record import RECORD_SHEET, read_record, record_item, record_sheet  # noqa: F401 (read_record: public here too)
 from farmcli.ooxml.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
                                  write_rels)
@@ -47,9 +48,11 @@ class FillReport:
 
 
 def fill_workbook(ledger: Path | Package, results: Path, target: Path, *, drop_sheets: Collection[str] = (),
-                  record: bytes | None = None, progress: Callable[[str, int, int], None] | None = None) -> FillReport:
+                  record: bytes | Callable[[dict[str, str]], bytes] | None = None,
+                  progress: Callable[[str, int, int], None] | None = None) -> FillReport:
     """Write `target`: the package of `ledger` with the sheets of `results` in front. `ledger` may be
-    the package the reader opened (and checked) already: it is not opened again.
+    the package the reader opened (and checked) already: it is not opened again. `record` may be a
+    function: it is called last, with each written sheet's stamp (`part_stamp`), and gives the record.
     `progress(sheet name, bytes copied, bytes in all)` is told how the copy of a big ledger sheet goes."""
     with open_package(Path(results)) as res:
         if isinstance(ledger, Package):
@@ -59,7 +62,7 @@ def fill_workbook(ledger: Path | Package, results: Path, target: Path, *, drop_s
 
 
 class _Fill:
-    def __init__(self, led: zipfile.ZipFile, res: zipfile.ZipFile, drop: set[str], record: bytes | None,
+    def __init__(self, led: zipfile.ZipFile, res: zipfile.ZipFile, drop: set[str], record,
                  progress: Callable[[str, int, int], None] | None = None):
         self.led, self.res, self.record, self.progress = led, res, record, progress
         self.report = FillReport()
@@ -107,6 +110,7 @@ class _Fill:
         for part in self.gone:
             self.types.overrides.pop(part, None)
         self.new_parts: dict[str, object] = {}  # part → bytes, or (results part, rewrite) to stream
+        self.sheet_parts: dict[str, str] = {}  # each sheet written → its part (for the record's stamps)
         self.new_rels: list[Rel] = []
         self.changed: dict[str, bytes] = {}
         styles = self._styles()
@@ -130,6 +134,8 @@ class _Fill:
                 else:
                     self._copy(self.led, out, name, name)
             for name, content in self.new_parts.items():
+                if content is None:  # the record: written last, when every sheet's stamp is known
+                    continue
                 if isinstance(content, bytes):
                     _put(out, name, content)
                 elif content[1] is None:
@@ -137,6 +143,10 @@ class _Fill:
                 else:
                     with self.res.open(content[0]) as src, out.open(_entry(name), "w") as dst:
                         content[1](src, dst)
+            if self.record is not None:
+                sheets = {**{n: p for p, n in ledger_sheets.items()}, **self.sheet_parts}
+                stamps = {n: part_stamp(out.getinfo(p)) for n, p in sheets.items() if p in out.NameToInfo}
+                _put(out, self.record_part, record_sheet(self.record(stamps) if callable(self.record) else self.record))
         return self.report
 
     def _rel_id(self) -> str:
@@ -194,6 +204,7 @@ class _Fill:
                     self.new_parts[rels_name(new)] = write_rels(rels)
                     self.types.add(rels_name(new), RELS_TYPE, True)
             self._add_rel("worksheet", renamed[part])
+            self.sheet_parts[sheet["name"]] = renamed[part]
             front.append({"name": sheet["name"], "state": sheet["state"], "sheetId": next_id,
                           "rid": self.new_rels[-1].id})
             next_id += 1
@@ -203,7 +214,7 @@ class _Fill:
     def _record_sheet(self, sheet_id: int) -> dict:
         """The record, as a very hidden sheet after the result sheets (outputs/record.py)."""
         part = fresh_name("xl/worksheets/sheet1.xml", self.taken)
-        self.new_parts[part] = record_sheet(self.record)
+        self.new_parts[part], self.record_part = None, part  # its place kept; written last (write)
         self.types.add(part, WORKSHEET_TYPE)
         self._add_rel("worksheet", part)
         return {"name": RECORD_SHEET, "state": "veryHidden", "sheetId": sheet_id, "rid": self.new_rels[-1].id}

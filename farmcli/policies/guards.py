@@ -22,7 +22,10 @@ def future_dates(table: Table | None, column: str, as_of: dt.date, event: str, c
     """One warning per column listing the cells whose `event` date lies after `as_of`."""
     if table is None or table.columns.get(column) is None:
         return []
-    late = [i for i, value in enumerate(table.columns[column]) if isinstance(value, dt.date) and _day(value) > as_of]
+    values = table.columns[column]
+    # a column holds few distinct dates: each is judged once, then the rows are found by lookup
+    after = {v for v in set(values) if isinstance(v, dt.date) and _day(v) > as_of}
+    late = [i for i, value in enumerate(values) if value in after] if after else []
     if not late:
         return []
     shown = "、".join(f"{table.cell(column, i)}（{_day(table.columns[column][i])}）" for i in late[:10])

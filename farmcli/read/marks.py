@@ -20,6 +20,7 @@ class SheetMarks:
     hidden_rows: set[int] = field(default_factory=set)
     hidden: bool = False  # the sheet itself is hidden
     uncached: list[tuple[int, int]] = field(default_factory=list)  # formulas saved without their result
+    formulas: bool = False  # the sheet holds a formula (its XML has an `f` element)
     checked: bool = True  # False for .xls/.ods: read without their XML, nothing of this is known
 
 

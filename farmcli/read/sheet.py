@@ -116,10 +116,28 @@ def _total_word(row: list, key: int | None = None) -> str | None:
 
 
 def _blank_row(row: list) -> bool:
-    return all(v is None or v == "" or (type(v) is str and not v.strip()) for v in row)
+    for v in row:  # a loop, not all(): it stops at the first filled cell without a generator's cost
+        if not (v is None or v == "" or (type(v) is str and not v.strip())):
+            return False
+    return True
+
+
+def _picker(indexes: list[int]) -> Callable[[list], tuple]:
+    """The cells at `indexes` of a row, as a tuple (one C call per row; None past a short row's end)."""
+    from operator import itemgetter
+
+    get = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+    last = max(indexes, default=-1)
+
+    def pick(row: list) -> tuple:
+        if len(row) > last:
+            return get(row)
+        return tuple(row[i] if i < len(row) else None for i in indexes)
+    return pick
 
 
 _NEGATIVE_KINDS = ("area", "money")
+_KNOWN_FLOATS = 100_000  # distinct floats remembered per column
 _FIGURES = ("area", "money", "number", "percent")  # a row with one of these filled is data, whatever it starts with
 
 
@@ -131,19 +149,24 @@ def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> 
     """
     kind, values, problems = col.kind, [], []
     if kind == "text":
-        for v in raw:
-            values.append((v.strip() or None) if type(v) is str else cells.parse_text(v)[0])
-        return values, problems
+        text = cells.parse_text
+        return [(v.strip() or None) if type(v) is str else text(v)[0] for v in raw], problems
     factor = unit_factor(kind, unit)
     check_sign = kind in _NEGATIVE_KINDS and not col.signed
+    numeric = kind in ("number", "area", "money")
+    known: dict[float, Decimal] = {}  # a ledger repeats its figures: each distinct float converted once
     for i, v in enumerate(raw):
         if v is None or v == "":
             values.append(None)
             continue
-        if type(v) is float and kind in ("number", "area", "money") and v == v and abs(v) < 1e15:
-            parsed = cells.float_to_decimal(v)
-            if factor is not None:
-                parsed = parsed * factor
+        if type(v) is float and numeric and v == v and abs(v) < 1e15:
+            parsed = known.get(v)
+            if parsed is None:
+                parsed = cells.float_to_decimal(v)
+                if factor is not None:
+                    parsed = parsed * factor
+                if len(known) < _KNOWN_FLOATS:
+                    known[v] = parsed
         elif type(v) is dt.datetime and kind == "date":
             parsed = v.date()
         elif type(v) is dt.date and kind == "date":  # calamine gives a date-only cell as a date
@@ -188,26 +211,33 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     # never held whole): data rows by line, totals rows whole (they are few).
     indexes = sorted({index for index, _ in found.values()})
     key_index = found[spec.key][0] if spec.key and spec.key in found else None
-    kept: dict[int, list] = {index: [] for index in indexes}
+    pick, picked = _picker(indexes), []
     data, totals, total_rows, footers = [], [], {}, {}
+    footer_first = layout.FOOTER_FIRST
     for r, row in enumerate(chain(head[header_row + 1:], rest), start=header_row + 1):
-        if _blank_row(row):
-            continue  # blank rows are skipped; the rows after them are still read
-        word = _total_word(row, key_index)
+        key = row[key_index] if key_index is not None and key_index < len(row) else None
+        if type(key) is str and key[:1].isalnum():  # most rows: a key, so not blank; its first character says the rest
+            word = total_word(key) if "计" in key else None
+            footer = key[:1] in footer_first
+        else:
+            if _blank_row(row):
+                continue  # blank rows are skipped; the rows after them are still read
+            word = _total_word(row, key_index)
+            # A footer (`制表人：张三`) is a candidate by its first cell's first character: one test per row.
+            footer = key is None or key == "" or (type(key) is str and key.lstrip()[:1] in footer_first)
         if word:
             totals.append((r, word))
             total_rows[r] = row
             continue
-        # A footer (`制表人：张三`) is a candidate by its first cell's first character: one test per row.
-        first = row[key_index] if key_index is not None and key_index < len(row) else None
-        if first is None or first == "" or (type(first) is str and first.lstrip()[:1] in layout.FOOTER_FIRST):
+        if footer:
             label = layout.footer_label(row)
             if label is not None:
                 footers[len(data)] = (r, label, row)
         data.append(r)
-        width = len(row)
-        for index in indexes:
-            kept[index].append(row[index] if index < width else None)
+        picked.append(pick(row))
+    kept = {index: list(column) for index, column in zip(indexes, zip(*picked))} if picked else \
+        {index: [] for index in indexes}
+    del picked
     if footers:
         data, kept, notes = _drop_footers(data, kept, footers, spec, found, sheet)
         layout_findings += notes

@@ -13,6 +13,7 @@ from farmcli.model.cells import normalise_text
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
 from farmcli.ooxml.package import Package, open_package
+from farmcli.read.digest import SheetDigest, digest_rows, digest_sparse
 from farmcli.read.formats import is_zip, open_calamine, sniff
 from farmcli.read.marks import SheetMarks
 
@@ -35,6 +36,9 @@ class Workbook:
     _marks: dict[str, SheetMarks] = field(default_factory=dict)
     _dense: dict[str, int] = field(default_factory=dict)  # cells a dense grid of each surveyed sheet would hold
     _streamed: set[str] = field(default_factory=set)  # sheets read from their XML (sparse): no calamine handle
+    # sheet → what it says (read/digest.py), taken as its rows pass by: the record keeps it, no second read
+    digests: dict[str, str] = field(default_factory=dict)
+    owns_package: bool = True  # close() closes the zip too (not when it was handed in open)
 
     def find_sheet(self, name: str) -> str | None:
         """The actual sheet name matching `name` after normalisation (`乡镇 ` = `乡镇`)."""
@@ -71,6 +75,20 @@ class Workbook:
             raise self._unreadable(sheet, exc) from exc
         self._marks[sheet], self._dense[sheet] = marks, dense
         return dense
+
+    def close(self) -> None:
+        """Let go of the file (calamine's handle and the zip)."""
+        if self._book is not None and hasattr(self._book, "close"):
+            self._book.close()
+        if self.package is not None and self.owns_package:
+            self.package.close()
+
+    def has_formulas(self, sheet: str) -> bool:
+        """Does the sheet hold a formula? (True where its XML cannot be read: .xls, .ods.)"""
+        if not self.xml:
+            return True
+        self._survey(sheet)
+        return self._marks[sheet].formulas
 
     def uncached_formulas(self) -> dict[str, list[tuple[int, int]]]:
         """Sheet → (row, column) of each formula saved without its result (read as blank), over
@@ -119,10 +137,13 @@ class Workbook:
         total = handle.end[0] + 1 if handle.end else None  # rows from row 1 to the last used one
 
         def rows() -> Iterator[list]:
+            digest = SheetDigest(len(pad))
             for n, row in enumerate(handle.iter_rows()):
                 if self.progress is not None and n % STEP == 0:
                     self.progress(f"读取「{sheet}」", n, total)
+                digest.add(row)
                 yield pad + row if pad else row
+            self.digests[sheet] = digest.hexdigest()  # only once every row has passed
             if self.progress is not None:
                 self.progress(f"读取「{sheet}」", total, total)
 
@@ -148,6 +169,7 @@ class Workbook:
         if streamed is not None:
             self._cache[sheet] = streamed
             self._streamed.add(sheet)
+            self.digests[sheet] = digest_sparse(streamed)
         return streamed
 
     def merges(self, sheet: str) -> list | None:
@@ -177,10 +199,23 @@ class Workbook:
             except Exception as exc:  # calamine raises its own types for corrupt parts
                 raise self._unreadable(sheet, exc) from exc
             self._cache[sheet] = data
+            left = handle.start[1] if handle.start else 0  # to_python pads to column A: digest as iter_rows gives
+            self.digests[sheet] = digest_rows((row[left:] for row in data) if left else data, left)
         return self._cache[sheet]
 
+    def digest(self, sheet: str) -> str:
+        """What `sheet` says (read/digest.py): taken when the sheet was read, else read for it now,
+        a big sheet row by row (never held whole)."""
+        if sheet not in self.digests:
+            _head, rest = self.row_source(sheet, 0)
+            for _row in rest:
+                pass
+        return self.digests[sheet]
 
-def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
+
+def open_workbook(path: Path, progress: Progress | None = None, package: Package | None = None) -> Workbook:
+    """The workbook at `path`; with `package`, the zip already opened (and checked) for it is used,
+    and stays open when the workbook is closed."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     if not path.exists():
@@ -194,16 +229,17 @@ def open_workbook(path: Path, progress: Progress | None = None) -> Workbook:
         raise LedgerError(f"台账文件 {path} 大于 {MAX_FILE_BYTES // 2**20} MiB，拒绝读取。请拆分台账。")
     # By content, not by name; refuses .et, encrypted and non-spreadsheet files. A zip is opened
     # here, once, and checked (zip bomb, DTDs) before any parser sees its parts.
-    package = open_package(path) if is_zip(path) else None
+    owned = package is None
+    package = package if not owned else open_package(path) if is_zip(path) else None
     kind = package.kind if package is not None else sniff(path)
     try:
         book = open_calamine(path, kind)
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:
-        if package is not None:
+        if package is not None and owned:
             package.close()
         raise LedgerError(
             f"{path} 无法作为 Excel 工作簿打开（{type(exc).__name__}）。它可能已损坏，或不是 .xlsx 文件。"
         ) from exc
     return Workbook(path=path, sheet_names=names, _book=book, progress=progress, kind=kind,
-                    xml=kind in ("xlsx", "xlsm"), package=package)
+                    xml=kind in ("xlsx", "xlsm"), package=package, owns_package=owned)

@@ -116,7 +116,7 @@ class _Cells:
             if style and self.percent_styles and _int(style) in self.percent_styles:
                 self.marks.percent.add((self.row, self.col))
         elif local == "f":
-            self.formula = True
+            self.formula = self.marks.formulas = True
         elif local == "v":
             self.value, self.in_value = [], True
 

@@ -46,6 +46,9 @@ class Settlement:
     kind: str = "xlsx"  # what the ledger is by content: xlsx, xlsm, xls or ods (read.formats); "folder" (SPEC §8)
     submissions: tuple = ()  # a folder settled as one (SPEC §8): one `Submission` per workbook read
     combined: object = None  # a folder's combined sheets, as the writer copies them (settlement.folder.FolderBook)
+    # what each ledger sheet the reader read says (read/digest.py), and whether it holds a formula:
+    # the record's fingerprints take them, so no sheet is read twice
+    digests: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 def read_settings(book: Workbook) -> tuple[dict[str, tuple[object, Where]], list[Finding]]:
@@ -200,7 +203,14 @@ def settle_tables(ledger: Ledger, data: PolicyData, module, year: int, overrides
     book = ledger.book
     return Settlement(data, year, ledger.path, getattr(book, "package", None), tables, totals, findings, params, meta,
                       as_of, sheet_names=list(book.sheet_names), kind=book.kind, submissions=submissions,
-                      combined=None if isinstance(book, Workbook) else book)
+                      combined=None if isinstance(book, Workbook) else book,
+                      digests=_digests(book))
+
+
+def _digests(book) -> dict[str, tuple[str, bool]]:
+    if not isinstance(book, Workbook) or not book.xml:  # .xls/.ods: their values copy is digested when written
+        return {}
+    return {name: (digest, book.has_formulas(name)) for name, digest in book.digests.items()}
 
 
 def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
