@@ -62,6 +62,14 @@ class SheetDigest:
             self._hash.update(_text(self._rows))
             self._rows = []
 
+    def add_batch(self, rows: list[list]) -> None:
+        """Many rows at once (the same digest as adding them one by one)."""
+        if not self._rows and len(rows) == BATCH:
+            self._hash.update(_text(rows))
+            return
+        for row in rows:
+            self.add(row)
+
     def hexdigest(self) -> str:
         if self._rows:
             self._hash.update(_text(self._rows))

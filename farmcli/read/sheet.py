@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, islice
+from operator import itemgetter
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from farmcli.model.schema import Column, SheetSpec, unit_factor
 from farmcli.model.table import Table
 from farmcli.read import layout
 from farmcli.read.headers import Header, match_header
+from farmcli.read.digest import BATCH
 from farmcli.read.marks import sheet_findings
 from farmcli.read.workbook import Workbook
 
@@ -122,18 +124,26 @@ def _blank_row(row: list) -> bool:
     return True
 
 
-def _picker(indexes: list[int]) -> Callable[[list], tuple]:
-    """The cells at `indexes` of a row, as a tuple (one C call per row; None past a short row's end)."""
-    from operator import itemgetter
+class _Picker:
+    """The cells at `indexes` of a row, as a tuple (None past a short row's end)."""
 
-    get = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
-    last = max(indexes, default=-1)
+    def __init__(self, indexes: list[int]):
+        from operator import itemgetter
 
-    def pick(row: list) -> tuple:
-        if len(row) > last:
-            return get(row)
-        return tuple(row[i] if i < len(row) else None for i in indexes)
-    return pick
+        self.indexes, self.last = indexes, max(indexes, default=-1)
+        self.get = itemgetter(*indexes) if len(indexes) > 1 else (lambda row: (row[indexes[0]],))
+
+    def __call__(self, row: list) -> tuple:
+        if len(row) > self.last:
+            return self.get(row)
+        return tuple(row[i] if i < len(row) else None for i in self.indexes)
+
+    def bulk(self, rows: list[list]) -> list[tuple]:
+        """Many rows at C speed (calamine's rows are all as wide as the sheet)."""
+        try:
+            return list(map(self.get, rows))
+        except IndexError:  # a row too short: one by one
+            return list(map(self, rows))
 
 
 _NEGATIVE_KINDS = ("area", "money")
@@ -141,50 +151,103 @@ _KNOWN_FLOATS = 100_000  # distinct floats remembered per column
 _FIGURES = ("area", "money", "number", "percent")  # a row with one of these filled is data, whatever it starts with
 
 
+class _Decimals(dict):
+    """float → its Decimal (× the unit's factor), converted on first sight: a ledger repeats its figures."""
+
+    def __init__(self, factor: Decimal | None):
+        super().__init__()
+        self.factor = factor
+
+    def __missing__(self, value: float) -> Decimal:
+        parsed = cells.float_to_decimal(value)
+        if self.factor is not None:
+            parsed = parsed * self.factor
+        if len(self) < _KNOWN_FLOATS:
+            self[value] = parsed
+        return parsed
+
+
+_SLOW = object()  # a cell the fast path leaves to parse_cell
+
+
 def _parse_column(col: Column, unit: str, raw: list, percent_rows: set[int]) -> tuple[list, list[tuple[int, str, str]]]:
     """Parse one column; returns the values and (position, code, problem) for cells not understood.
 
-    Cells of the common type take a fast path (a float in a number column, a datetime in a
-    date column, a str in a text column); everything else goes through `parse_cell`.
+    Cells of the common type take a fast path, the whole column in one comprehension (a float in
+    a number column, a datetime in a date column, a str in a text column); every other cell then
+    goes through `parse_cell`.
     """
-    kind, values, problems = col.kind, [], []
+    kind, problems = col.kind, []
     if kind == "text":
         text = cells.parse_text
         return [(v.strip() or None) if type(v) is str else text(v)[0] for v in raw], problems
-    factor = unit_factor(kind, unit)
-    check_sign = kind in _NEGATIVE_KINDS and not col.signed
-    numeric = kind in ("number", "area", "money")
-    known: dict[float, Decimal] = {}  # a ledger repeats its figures: each distinct float converted once
-    for i, v in enumerate(raw):
-        if v is None or v == "":
-            values.append(None)
-            continue
-        if type(v) is float and numeric and v == v and abs(v) < 1e15:
-            parsed = known.get(v)
-            if parsed is None:
-                parsed = cells.float_to_decimal(v)
-                if factor is not None:
-                    parsed = parsed * factor
-                if len(known) < _KNOWN_FLOATS:
-                    known[v] = parsed
-        elif type(v) is dt.datetime and kind == "date":
-            parsed = v.date()
-        elif type(v) is dt.date and kind == "date":  # calamine gives a date-only cell as a date
-            parsed = v
-        else:
-            parsed, problem = parse_cell(col, unit, v, i in percent_rows)
-            code = "CELL_INVALID"
-            if problem is None and kind == "percent":
-                problem, code = over_100(v, parsed, unit, i in percent_rows), "RATIO_ABOVE_100"
-            if problem:
-                problems.append((i, code, problem))
-                values.append(None)
-                continue
-        if check_sign and isinstance(parsed, Decimal) and parsed < 0:
-            problems.append((i, "CELL_INVALID", f"为负数 {parsed}，{col.name}不能为负"))
+    if kind in ("number", "area", "money"):
+        known = _Decimals(unit_factor(kind, unit))
+        values = [None if v is None or v == "" else known[v] if type(v) is float and -1e15 < v < 1e15 else _SLOW
+                  for v in raw]  # NaN fails the range test: it goes the slow way, to be named
+    elif kind == "date":  # calamine gives a date-only cell as a date, a date-time as a datetime
+        values = [None if v is None or v == "" else v if type(v) is dt.date else v.date() if type(v) is dt.datetime
+                  else _SLOW for v in raw]
+    else:
+        values = [None if v is None or v == "" else _SLOW for v in raw]
+    for i in [i for i, x in enumerate(values) if x is _SLOW]:
+        v = raw[i]
+        parsed, problem = parse_cell(col, unit, v, i in percent_rows)
+        code = "CELL_INVALID"
+        if problem is None and kind == "percent":
+            problem, code = over_100(v, parsed, unit, i in percent_rows), "RATIO_ABOVE_100"
+        if problem:
+            problems.append((i, code, problem))
             parsed = None
-        values.append(parsed)
+        values[i] = parsed
+    if kind in _NEGATIVE_KINDS and not col.signed:
+        taken = {i for i, _, _ in problems}
+        for i in [i for i, x in enumerate(values) if isinstance(x, Decimal) and x < 0]:
+            if i not in taken:
+                problems.append((i, "CELL_INVALID", f"为负数 {values[i]}，{col.name}不能为负"))
+                values[i] = None
+        problems.sort(key=lambda p: p[0])
     return values, problems
+
+
+def _plain(batch: list[list], key_index: int | None, footer_first: frozenset) -> bool:
+    """Is every row of `batch` plainly data? Each has a text key that begins with a letter, digit or
+    CJK character (so the row is not blank), none names a total (计), none begins like a footer."""
+    if key_index is None:
+        return False
+    try:
+        keys = list(map(itemgetter(key_index), batch))
+        joined = "\x00".join(keys)  # a key that is not text (or a row too short) fails here
+    except (IndexError, TypeError):
+        return False
+    if "计" in joined:
+        return False
+    return all(c.isalnum() and c not in footer_first for c in {k[:1] for k in keys})
+
+
+def _row(row: list, r: int, key_index: int | None, footer_first: frozenset, data: list, picked: list, pick,
+         totals: list, total_rows: dict, footers: dict) -> None:
+    """One row that may be blank, a total, a footer or data (`read_table` takes plain rows in bulk)."""
+    key = row[key_index] if key_index is not None and key_index < len(row) else None
+    if type(key) is str and key[:1].isalnum():  # a key, so not blank; its first character says the rest
+        word = total_word(key) if "计" in key else None
+        footer = key[:1] in footer_first
+    else:
+        if _blank_row(row):
+            return  # blank rows are skipped; the rows after them are still read
+        word = _total_word(row, key_index)
+        # A footer (`制表人：张三`) is a candidate by its first cell's first character: one test per row.
+        footer = key is None or key == "" or (type(key) is str and key.lstrip()[:1] in footer_first)
+    if word:
+        totals.append((r, word))
+        total_rows[r] = row
+        return
+    if footer:
+        label = layout.footer_label(row)
+        if label is not None:
+            footers[len(data)] = (r, label, row)
+    data.append(r)
+    picked.append(pick(row))
 
 
 def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Finding]]:
@@ -211,30 +274,19 @@ def read_table(book: Workbook, spec: SheetSpec) -> tuple[Table | None, list[Find
     # never held whole): data rows by line, totals rows whole (they are few).
     indexes = sorted({index for index, _ in found.values()})
     key_index = found[spec.key][0] if spec.key and spec.key in found else None
-    pick, picked = _picker(indexes), []
+    pick, picked = _Picker(indexes), []
     data, totals, total_rows, footers = [], [], {}, {}
     footer_first = layout.FOOTER_FIRST
-    for r, row in enumerate(chain(head[header_row + 1:], rest), start=header_row + 1):
-        key = row[key_index] if key_index is not None and key_index < len(row) else None
-        if type(key) is str and key[:1].isalnum():  # most rows: a key, so not blank; its first character says the rest
-            word = total_word(key) if "计" in key else None
-            footer = key[:1] in footer_first
-        else:
-            if _blank_row(row):
-                continue  # blank rows are skipped; the rows after them are still read
-            word = _total_word(row, key_index)
-            # A footer (`制表人：张三`) is a candidate by its first cell's first character: one test per row.
-            footer = key is None or key == "" or (type(key) is str and key.lstrip()[:1] in footer_first)
-        if word:
-            totals.append((r, word))
-            total_rows[r] = row
+    rows, r = chain(head[header_row + 1:], rest), header_row
+    while batch := list(islice(rows, BATCH)):
+        if _plain(batch, key_index, footer_first):  # every row data: kept at C speed
+            data.extend(range(r + 1, r + 1 + len(batch)))
+            picked.extend(pick.bulk(batch))
+            r += len(batch)
             continue
-        if footer:
-            label = layout.footer_label(row)
-            if label is not None:
-                footers[len(data)] = (r, label, row)
-        data.append(r)
-        picked.append(pick(row))
+        for row in batch:
+            r += 1
+            _row(row, r, key_index, footer_first, data, picked, pick, totals, total_rows, footers)
     kept = {index: list(column) for index, column in zip(indexes, zip(*picked))} if picked else \
         {index: [] for index in indexes}
     del picked

@@ -127,8 +127,12 @@ def settle_ledger(
 ) -> Settlement:
     book = open_workbook(path, progress)
     settings, findings = read_settings(book)
-    findings += _formula_findings(book) + _format_findings(book)
     policy_id = choose_policy(policy, settings, path)
+    if book.prefetch([spec.name for spec in policy_module(policy_id).SHEETS]):
+        # calamine parses the big sheet in the background; meanwhile the XML survey runs, and pandas
+        # (with which the policies aggregate a big sheet) is imported
+        import pandas  # noqa: F401
+    findings += _formula_findings(book) + _format_findings(book)
     data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
     tables = {}
     for spec in module.SHEETS:
