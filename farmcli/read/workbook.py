@@ -172,7 +172,7 @@ class Workbook:
             sheet = self.find_sheet(name)
             part = self.package.part_of(sheet) if self.xml and sheet else ""
             size = self.package.sizes.get(part, 0) if part else 0
-            if size < PREFETCH_BYTES or sheet in self._prefetch or sheet in self._cache:
+            if not part or size < PREFETCH_BYTES or sheet in self._prefetch or sheet in self._cache:
                 continue
             if too_sparse(self._survey(sheet), size):
                 continue
@@ -221,13 +221,15 @@ class Workbook:
             if streamed is not None:
                 return streamed
             try:
-                handle = handle if handle is not None else self._book.get_sheet_by_name(sheet)
+                handle = handle if handle is not None else self._handle(sheet)  # a prefetched parse is used
                 big = self.progress is not None and handle.total_height > BIG_SHEET
                 if big:
                     self.progress(f"读取「{sheet}」", 0, None)
                 data = handle.to_python(skip_empty_area=False)
                 if big:
                     self.progress(f"读取「{sheet}」", len(data), len(data))
+            except LedgerError:  # _handle named the sheet already
+                raise
             except Exception as exc:  # calamine raises its own types for corrupt parts
                 raise self._unreadable(sheet, exc) from exc
             self._cache[sheet] = data
