@@ -73,3 +73,24 @@ def ole_file(*streams: str) -> bytes:
     directory = b"".join(entries).ljust(512 * ((len(entries) + 3) // 4), b"\0")
     assert len(directory) == 512, "one directory sector holds four entries"
     return header + fat + directory
+
+
+def xlsm_ledger(path: Path) -> Path:
+    """The sample made a macro workbook: the .xlsm content type and a (placeholder) VBA part."""
+    import zipfile
+
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                assert b"macroEnabled" in data
+                data = data.replace(b"</Types>", b'<Default Extension="bin" '
+                                    b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft'
+                                    b'.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+            dst.writestr(item, data)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really VBA: a placeholder part")
+    return path

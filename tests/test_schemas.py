@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 
 import farmcli
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, xlsm_ledger
 from package_check import check_package
 from schema_check import schema_errors
 
@@ -71,23 +71,6 @@ def _xlsxwriter_ledger(path: Path) -> Path:
     return path
 
 
-def _xlsm_ledger(path: Path) -> Path:
-    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-                data = data.replace(b"</Types>", b'<Default Extension="bin" '
-                                    b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-            if item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft'
-                                    b'.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
-            dst.writestr(item, data)
-        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not really VBA")
-    return path
-
-
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -107,7 +90,7 @@ LEDGERS = {
     "openpyxl.xlsx": lambda p: shutil.copy(SAMPLE, p) and p,
     "xlsxwriter.xlsx": _xlsxwriter_ledger,
     "libreoffice.xlsx": _libreoffice_ledger,
-    "macro.xlsm": _xlsm_ledger,
+    "macro.xlsm": xlsm_ledger,
     "old.xls": lambda p: shutil.copy(FORMATS / "taojiang-2022.xls", p) and p,
     "open.ods": lambda p: shutil.copy(FORMATS / "taojiang-2022.ods", p) and p,
 }

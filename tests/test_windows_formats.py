@@ -14,7 +14,7 @@ from farmcli.model.findings import LedgerError
 from farmcli.read.formats import ole_streams, sniff
 from farmcli.read.workbook import open_workbook
 
-from conftest import ROOT, SAMPLE, ole_file, run_cli
+from conftest import ROOT, SAMPLE, ole_file, run_cli, xlsm_ledger
 
 FIXTURES = ROOT / "tests" / "fixtures" / "formats"
 KINDS = {"taojiang-2022.xls": "xls", "taojiang-2022.ods": "ods",
@@ -98,21 +98,7 @@ def test_an_xlsm_ledger_settles_with_an_info_that_the_macros_are_not_kept(tmp_pa
     """The .xlsm content type and a VBA part added to the sample: the output is .xlsx without them."""
     from package_check import check_package
 
-    ledger = tmp_path / "台账.xlsm"
-    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(ledger, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-                assert b"macroEnabled" in data
-                data = data.replace(b"</Types>", b'<Default Extension="bin" '
-                                    b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-            if item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/'
-                                    b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
-            dst.writestr(item, data)
-        dst.writestr("xl/vbaProject.bin", b"not a real VBA project: a placeholder part")
+    ledger = xlsm_ledger(tmp_path / "台账.xlsm")
     doc = json.loads(run_cli("settle", "2022", str(ledger), "--out", str(tmp_path / "o"), "--json").stdout)
     assert "MACROS_DROPPED" in {f["code"] for f in doc["findings"]}
     assert doc["totals"]["补助金额(元)"] == 12778760.0
