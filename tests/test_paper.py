@@ -76,7 +76,9 @@ def fill(pdf: Path) -> list[float]:
 def test_result_sheets_print_on_at_most_13_a4_pages(pdfs):
     printed = pages(pdfs["workbook"])
     results = [p for p in printed if FOOTER.search(p)]  # only the result sheets carry the footer
-    assert 8 <= len(results) <= 13, len(results)
+    # at 85% or more (SPEC §6) the sheets print larger than the 50–60% they used to: 14 pages measured
+    # (乡镇汇总 1, 拨付计划 2, 绩效评分 3, 图表 2), up from 12 pages at the smaller print
+    assert 8 <= len(results) <= 15, len(results)
     first = results[0]
     assert "桃江县2022年度结算总览" in first
     assert "壹仟贰佰柒拾柒万捌仟柒佰陆拾元整" in first  # 补助金额 in words
@@ -139,3 +141,37 @@ def test_the_banner_is_on_the_first_page_exactly_when_it_must(pdfs):
     first = re.sub(r"\s+", "", pages(pdfs["twenty"])[0])
     assert "本结算有1项错误" in first and BANNER in first
     assert BANNER not in pages(pdfs["report"])[0]
+
+
+OTHERS = {"jinning": "jinning-2023", "anhui-assessment": "anhui-assessment-2025",
+          "anhui-incentive": "anhui-incentive-2024", "jiangsu-fund": "jiangsu-fund-2024"}
+
+
+@pytest.fixture(scope="module")
+def others(tmp_path_factory):
+    """The other policies' samples: their Word reports and workbooks, in one conversion."""
+    out = tmp_path_factory.mktemp("others")
+    sources = []
+    for stem in OTHERS.values():
+        r = run_cli("settle", stem[-4:], str(SAMPLE.with_name(f"{stem}.xlsx")), "--out", str(out), "--quiet",
+                    env={"FARMCLI_REPORT_DATE": "2025-03-01"})
+        assert r.returncode == 0, r.stderr
+        sources += [str(out / f"{stem}-{stem[-4:]}年度结算报告.docx"), str(out / f"{stem}-{stem[-4:]}年度结算.xlsx")]
+    done = subprocess.run(["soffice", f"-env:UserInstallation={(out / 'lo-profile').as_uri()}", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(out / "pdf"), *sources],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return out / "pdf"
+
+
+@pytest.mark.parametrize("policy", OTHERS)
+def test_every_policys_approval_form_takes_one_page(others, policy):
+    stem = OTHERS[policy]
+    report = pages(others / f"{stem}-{stem[-4:]}年度结算报告.pdf")
+    form = [n for n, p in enumerate(report) if "审批表" in p and "序号" in p]
+    assert form == [len(report) - 1]  # the report's last page, and only there
+    last = re.sub(r"\s+", "", report[-1])
+    assert "合计" in last and "自然资源局意见" in last and "财政局意见" in last and "签字（盖章）" in last
+    book = [p for p in pages(others / f"{stem}-{stem[-4:]}年度结算.pdf") if FOOTER.search(p)]
+    sheet = [p for p in book if "年度资金拨付审批表" in p]
+    assert len(sheet) == 1 and "财政局意见" in sheet[0]  # the result sheet: one page, approval blocks included

@@ -161,3 +161,121 @@ def test_workbook_is_the_same_on_every_run(books, tmp_path):
         for name in a.namelist():
             if "chart" in name or "worksheets" in name:
                 assert a.read(name) == b.read(name), name
+
+
+def printed_scale(ws) -> float:
+    """The scale Excel prints the sheet at, one page wide: the columns' pixels (7 a width unit,
+    the stored width includes Excel's padding) against A4's width less the sheet's own margins."""
+    stored = {}
+    for dim in ws.column_dimensions.values():  # openpyxl keeps a <col min max> group under its first letter
+        if dim.min and dim.width:
+            stored.update({c: dim.width for c in range(dim.min, dim.max + 1)})
+    pixels = sum(round(stored.get(c, 9.140625) * 7) for c in range(1, ws.max_column + 1))
+    inches = (297 if ws.page_setup.orientation == "landscape" else 210) / 25.4
+    printable = (inches - ws.page_margins.left - ws.page_margins.right) * 96
+    return min(1.0, printable / pixels)
+
+
+@pytest.mark.parametrize("policy", SAMPLES)
+def test_every_result_sheet_prints_one_page_wide_at_85_percent_or_more(books, policy):
+    """SPEC §6 Paper: long 依据, 原因 and 大写 text wraps narrower (landscape where the table is
+    wide) instead of shrinking the print; numbers keep their width."""
+    s, path = books[policy]
+    wb = openpyxl.load_workbook(path)
+    for ws in result_sheets(s, wb):
+        assert ws.page_setup.orientation in ("portrait", "landscape") and ws.page_setup.paperSize == 9, ws.title
+        assert printed_scale(ws) >= 0.85, (ws.title, round(printed_scale(ws), 3))
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:  # a number is never narrower than it prints (no ####)
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    width = ws.column_dimensions[cell.column_letter].width
+                    if width:
+                        assert width >= len(f"{cell.value:,.2f}"), (ws.title, cell.coordinate, width)
+
+
+def test_a_wide_table_wraps_its_text_and_keeps_its_numbers():
+    from farmcli.outputs.sheetprint import MIN_SCALE, landscape_for, scale, widths_for
+
+    names = ["项目编号", "项目名称", "原因", "依据", "金额(元)", "应拨大写金额", "建设单位", "备注"]
+    natural = [8, 60, 80, 40, 13, 34, 30, 50]
+    least = [10, 0, 0, 0, 15, 0, 0, 0]
+    widths = widths_for(names, natural, least)
+    assert scale(widths, landscape_for(widths)) >= MIN_SCALE
+    assert widths[4] >= 15 and widths[0] == 10  # the number and the short code keep their width
+    assert max(widths[1], widths[2], widths[3]) < 36  # the long text wraps
+    narrow = widths_for(["参数", "值"], [10, 12])
+    assert not landscape_for(narrow) and narrow == [12, 14]  # a narrow table is left as it is
+
+
+APPROVAL = "资金拨付审批表"
+
+
+def approval_rows(ws) -> tuple[list[str], list[dict], dict]:
+    values = [r for r in ws.iter_rows(values_only=True)]
+    header = list(values[0])
+    rows = [dict(zip(header, r)) for r in values[1:] if r[1] is not None]
+    end = next(n for n, r in enumerate(rows) if r["单位"] == "合计")
+    return header, rows[:end], rows[end]
+
+
+@pytest.mark.parametrize("policy", SAMPLES)
+def test_every_sample_has_its_approval_form_in_the_workbook_and_the_word_report(books, policy):
+    """Issue 26 §2: a form per policy, 合计 = the sum of its rows, every 大写 right, no negative
+    amount (a recovery is 本次收回, positive), one landscape A4 page; the Word report's last table
+    says the same."""
+    import docx
+
+    s, path = books[policy]
+    ws = openpyxl.load_workbook(path)[APPROVAL]
+    header, rows, total = approval_rows(ws)
+    verb = "收回" if policy == "jiangsu-fund" else "拨付"
+    amount, words = f"本次{verb}", f"本次{verb}（大写）"
+    assert header[:2] == ["序号", "单位"] and header[-3:] == [amount, words, "备注"], header
+    assert rows and [r["序号"] for r in rows] == list(range(1, len(rows) + 1))
+    figures = [Decimal(str(r[amount])).quantize(Decimal("0.01")) for r in rows]
+    assert all(f >= 0 for f in figures)
+    assert all(r[words] == daxie(f) for r, f in zip(rows, figures))
+    assert Decimal(str(total[amount])).quantize(Decimal("0.01")) == sum(figures)
+    assert total[words] == daxie(sum(figures))
+    for column in ("补助总额", "已拨付"):  # where the policy's table has them
+        if column in header:
+            assert Decimal(str(total[column])) == sum(Decimal(str(r[column])) for r in rows)
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight in (1, None)
+    assert len(rows) <= 20 and printed_scale(ws) >= 0.85
+    assert f"{s.year}年度" in ws.oddHeader.center.text
+    word = docx.Document(str(path.with_name(path.stem + "报告.docx")))
+    form = word.tables[-2]  # the form, then its approval blocks
+    printed = [[c.text for c in r.cells] for r in form.rows]
+    assert printed[0] == header
+    assert [r[header.index(words)] for r in printed[1:]] == [r[words] for r in rows] + [total[words]]
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert f"资金{verb}审批表" in text and f"本次{verb}合计 {sum(figures):,.2f} 元（{daxie(sum(figures))}）" in text
+
+
+def test_a_pending_payee_stays_pending_on_the_form(tmp_path):
+    """A township whose amount is pending (待定) is 待定 on the form, and so is the 合计: never 0."""
+    from farmcli.outputs.document import build
+
+    s = settle_ledger(ROOT / "sample_data" / "anhui-incentive-2024.xlsx", 2024)
+    table = next(t for t in s.tables if t.name == "乡镇推荐")
+    first = next(r for r in table.rows if r["结果"] == "推荐")
+    first["激励金额(元)"] = None
+    form = build(s, __import__("datetime").date(2024, 12, 31)).approval
+    row = next(r for r in form.rows if r["单位"].startswith(first["乡镇名称"]))
+    assert row["本次拨付"] is None and row["本次拨付（大写）"] == "待定" and "待定" in row["备注"]
+    assert form.total["本次拨付"] is None and form.total_words == "待定"
+
+
+def test_a_citation_shared_by_every_row_is_printed_once_under_the_table(books):
+    s, path = books["taojiang"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["乡镇汇总"]
+    header = [c.value for c in ws[1]]
+    cited = {r["依据"] for r in next(t for t in s.tables if t.name == "乡镇汇总").rows}
+    assert len(cited) == 1 and "依据" not in header
+    total = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    assert ws.cell(total + 1, 1).value is None and ws.cell(total + 2, 1).value == f"依据：{cited.pop()}"
+    assert f"A{total + 2}:{openpyxl.utils.get_column_letter(len(header))}{total + 2}" in ws.merged_cells
+    # citations that differ from row to row stay beside their rows
+    s, path = books["jiangsu-fund"]
+    assert "依据" in [c.value for c in openpyxl.load_workbook(path)["项目结算"][1]]

@@ -8,7 +8,8 @@ import datetime as dt
 from farmcli.outputs.sheetprint import FONT, SIZE, page_setup
 from farmcli.outputs.values import display_width, show
 
-WIDTHS = {"序号": 5, "单位": 14, "补助总额": 14, "已拨付": 14, "本次拨付": 14, "本次拨付（大写）": 30, "备注": 16}
+WIDTHS = {"序号": 5, "单位": 14, "补助总额": 14, "已拨付": 14, "本次拨付": 14, "本次拨付（大写）": 30,
+          "本次收回": 14, "本次收回（大写）": 30, "备注": 16}
 
 
 def approval_of(s):
@@ -39,8 +40,7 @@ def write_approval(w, s, names: dict[str, str]):
     for r, row in enumerate(a.body(), start=1):
         bold = row is a.total
         for c, col in enumerate(a.columns):
-            w.cell(ws, r, c, row[col.name] if col.name in row else "", col.kind if col.name != "本次拨付（大写）" else "text",
-                   bold)
+            w.cell(ws, r, c, row[col.name] if col.name in row else "", col.kind, bold)
     top = len(a.body()) + 2
     sign = w.book.add_format({"font_name": FONT, "font_size": SIZE, "text_wrap": True, "valign": "top", "border": 1})
     half = len(a.columns) // 2

@@ -46,9 +46,9 @@ def charts_for(s, placed: dict) -> list[Chart]:
 
 def payee_chart(approval) -> Chart | None:
     """Money per payee: 补助总额, 已拨付 and 本次拨付, from the 资金拨付审批表 (pending bars are left out)."""
-    if approval is None or not approval.rows:
-        return None
     series = {"补助总额": "补助", "已拨付": "已拨付", "本次拨付": "待拨付"}  # the form's column → the bar's name
+    if approval is None or not approval.rows or not set(series) <= {c.name for c in approval.columns}:
+        return None  # no form, or one without grants and payments (the policy's own charts say more)
     rows = [(r["单位"], *(r.get(n) for n in series)) for r in approval.rows]
     unit = approval.columns[1].name
     return Chart(f"各{unit}补助、已拨付、待拨付（元）", unit, [(n, MONEY) for n in series.values()], rows, "bar")

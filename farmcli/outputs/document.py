@@ -74,9 +74,15 @@ class Approval:
     bureaus: tuple[str, ...] = BUREAUS
     roles: tuple[str, ...] = APPROVAL_ROLES
     columns: list[Col] = field(default_factory=lambda: list(APPROVAL_COLUMNS))
+    recover: bool = False  # a 资金收回审批表: the amounts flow back, written positive under 本次收回
 
     def body(self) -> list[dict]:
         return self.rows + [self.total]
+
+    @property
+    def amount(self) -> str:
+        """The column of the amount the form moves (本次拨付 or 本次收回)."""
+        return self.columns[-3].name
 
 
 @dataclass
@@ -218,36 +224,64 @@ class Builder:
             return ""
         return f"表{self.tables}"
 
-    def pay(self, source: ResultTable, unit: str, total: str, paid: str, due: str, title: str = "") -> str:
-        """The 资金拨付审批表 from a result table: one row per payee (`unit`), 补助总额 (`total`),
-        已拨付 (`paid`), 本次拨付 the amount due now less paid (`due`: a negative one is paid
-        over and to be recovered, a pending one 待定)."""
+    def pay(self, source: ResultTable, unit: str, total: str | None, paid: str | None, due: str, title: str = "",
+            rows: list[dict] | None = None, note: str = "", recover: bool = False) -> str:
+        """The 资金拨付审批表 from a result table: one row per payee (`unit`, a column or a pattern
+        like "{乡镇名称}（{所属县}）"), 补助总额 (`total`), 已拨付 (`paid`), 本次拨付 the amount due
+        now (`due`: a negative one is paid over and to be recovered, a pending one 待定). A policy
+        whose table has no grant total or payments leaves `total`/`paid` None: the form drops that
+        column rather than print a 0 nobody counted. `recover`: the money flows back (应收回): the
+        form is a 资金收回审批表 whose amounts are positive under 本次收回. `note` fills 备注
+        ("{column}" patterns, figures shown as on paper)."""
         from farmcli.outputs.daxie import daxie
 
-        rows = []
-        for n, r in enumerate(source.rows, start=1):
+        verb = "收回" if recover else "拨付"
+        now_col, words_col = f"本次{verb}", f"本次{verb}（大写）"
+        kinds = {c.name: c.kind for c in source.columns}
+        rows_in = list(source.rows if rows is None else rows)
+        form = []
+        for n, r in enumerate(rows_in, start=1):
             owed = r.get(due)
-            note = ""
+            remark = _fill(note, r, kinds)
             if owed is None:
-                now, words, note = None, PENDING, "金额待定，暂不拨付"
-            elif owed < 0:
-                now, words, note = Decimal("0.00"), "零元整", f"多拨 {show(-owed, MONEY)} 元，应追回"
+                now, words, remark = None, PENDING, _join("金额待定，暂不" + verb, remark)
+            elif owed < 0:  # paid over (应追回), or recovered over (应退还): never a negative amount
+                over = f"多收回 {show(-owed, MONEY)} 元，应退还" if recover else f"多拨 {show(-owed, MONEY)} 元，应追回"
+                now, words, remark = Decimal("0.00"), "零元整", _join(over, remark)
             else:
                 now, words = owed, daxie(owed)
-            rows.append({"序号": n, "单位": r.get(unit), "补助总额": r.get(total), "已拨付": r.get(paid),
-                         "本次拨付": now, "本次拨付（大写）": words, "备注": note})
-        figures = [r["本次拨付"] for r in rows]
+            form.append({"序号": n, "单位": _fill(unit, r, kinds) if "{" in unit else r.get(unit),
+                         "补助总额": r.get(total) if total else None, "已拨付": r.get(paid) if paid else None,
+                         now_col: now, words_col: words, "备注": remark})
+        figures = [r[now_col] for r in form]
         pending = any(v is None for v in figures)
         amount = None if pending else sum(figures, Decimal("0.00"))
-        total_row = {"序号": None, "单位": "合计", "本次拨付（大写）": PENDING if pending else daxie(amount),
-                     "本次拨付": amount, "备注": ""}
+        total_row = {"单位": "合计", now_col: amount, words_col: PENDING if pending else daxie(amount), "备注": ""}
         for name, column in (("补助总额", total), ("已拨付", paid)):
-            cells = [r.get(column) for r in source.rows]
+            cells = [r.get(column) for r in rows_in] if column else []
             total_row[name] = None if None in cells else sum(cells, Decimal("0.00"))
-        total_row.pop("序号")
-        self.approval = Approval(title or f"{self.s.meta.get('地区', '')}{self.s.year}年度{self.s.policy.title}资金拨付审批表",
-                                 rows, total_row, total_row["本次拨付（大写）"])
+        columns = [c for c in APPROVAL_COLUMNS if (c.name, None) not in (("补助总额", total), ("已拨付", paid))]
+        columns = [Col(now_col, MONEY) if c.name == "本次拨付" else Col(words_col) if c.name == "本次拨付（大写）" else c
+                   for c in columns]
+        place = f"{self.s.meta.get('地区', '')}{self.s.year}年度{self.s.policy.title}"
+        fund = "" if place.endswith("资金") else "资金"
+        self.approval = Approval(title or f"{place}{fund}{verb}审批表", form, total_row, total_row[words_col],
+                                 columns=columns, recover=recover)
         return ""
+
+
+def _fill(pattern: str, row: dict, kinds: dict[str, str]) -> str:
+    """A "{column}" pattern filled from a row, each figure shown as on paper (待定 when pending)."""
+    import string
+
+    if not pattern:
+        return ""
+    names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name]
+    return pattern.format_map({n: show(row.get(n), kinds.get(n, TEXT)) for n in names})
+
+
+def _join(*parts: str) -> str:
+    return "；".join(p for p in parts if p)
 
 
 def _flat(text: str) -> str:
@@ -323,12 +357,16 @@ def _advice(doc: Builder, s) -> None:
     amounts = paper.total_amounts(s)
     due = [a for a in amounts if a[2] == paper.DAXIE and a[1] > 0]
     if doc.approval is not None:
-        doc.para(f"建议按附后的资金拨付审批表办理拨付，本次拨付合计 {show(doc.approval.total['本次拨付'], MONEY)} 元"
-                 f"（{doc.approval.total_words}）。")
+        a = doc.approval
+        verb = "收回" if a.recover else "拨付"
+        doc.para(f"建议按附后的资金{verb}审批表办理{verb}，本次{verb}合计 {show(a.total[a.amount], MONEY)} 元"
+                 f"（{a.total_words}）。")
     elif due:
         name, value, _, words = due[-1]
         doc.para(f"建议按本报告办理拨付：{name.removesuffix('(元)')} {show(value, MONEY)} 元（{words}）。")
-    recover = {t.name for t in s.totals if paper.is_recover(t)}
+    # the 收回审批表 already says what to recover, in figures and 大写
+    recover = set() if doc.approval is not None and doc.approval.recover else \
+        {t.name for t in s.totals if paper.is_recover(t)}
     for name, value, label, words in amounts:
         if name in recover:
             doc.para(f"{name.removesuffix('(元)')} {show(abs(value), MONEY)} 元（{words}），应予追回。")

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
-from farmcli.model.result import COUNT, MONEY, POINTS, Col, Measure, ResultTable
+from farmcli.model.result import COUNT, MONEY, POINTS, TEXT, Col, Measure, ResultTable
 from farmcli.outputs import paper
 from farmcli.outputs.approval import write_approval
 from farmcli.outputs.charts import add_charts
-from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, page_setup, row_height, shown_text, widths_for
+from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, shown_text, unbroken, widths_for
 from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE
 from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
 from farmcli.settlement.build import Settlement
@@ -64,9 +64,12 @@ class Writer:
               title: str = ""):
         """A result sheet, laid out for A4 (see sheetprint). Returns the worksheet, for charts."""
         ws = self.book.add_worksheet(name)
+        columns, note = shared_note(columns, rows)
         body = rows + ([total] if total else [])
         natural = [max([0] + [display_width(shown_text(row.get(col.name))) for row in body]) for col in columns]
-        widths = widths_for([c.name for c in columns], natural)
+        least = [max([0] + [unbroken(row.get(col.name)) for row in body]) if col.kind == TEXT else width + 2
+                 for col, width in zip(columns, natural)]
+        widths = widths_for([c.name for c in columns], natural, least)
         # constant-memory mode: column widths before the first row is written
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
@@ -80,6 +83,9 @@ class Writer:
             ws.set_row(r, row_height([shown_text(row.get(c.name)) for c in columns], widths))
             for c, col in enumerate(columns):
                 self.cell(ws, r, c, row[col.name] if col.name in row else "", col.kind, bold)
+        if note:  # after a blank row, across the table
+            ws.set_row(len(body) + 2, row_height([note], [sum(widths)]))
+            ws.merge_range(len(body) + 2, 0, len(body) + 2, len(columns) - 1, note, self.paper.note)
         ws.freeze_panes(1, 0)
         if body:
             ws.autofilter(0, 0, len(body), len(columns) - 1)
@@ -94,8 +100,9 @@ class Writer:
         score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1, **font})
         bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00", **font})
         headers = ["一级指标", "二级指标", "三级指标", "指标内容", "指标说明", "分值", "自评得分", "审核得分", "依据或公式"]
-        widths = (10, 12, 14, 30, 44, 7, 9, 9, 50)
-        page_setup(ws, title or table.name, list(widths))
+        # the text wraps to fit the page at 85% or more (SPEC §6); the scores keep their width
+        widths = fit(headers, [10, 12, 14, 30, 44, 7, 9, 9, 50], [0, 0, 0, 0, 0, 7, 9, 9, 0])
+        page_setup(ws, title or table.name, widths)
         ws.write_row(0, 0, headers, self.paper.header)
         rows = table.rows
         cells: dict[tuple[int, int], object] = {}
