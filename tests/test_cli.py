@@ -72,7 +72,9 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     ws = wb["乡镇汇总"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)"]
-    last = [c for c in ws[ws.max_row]]
+    # the table ends on its 合计 row; the 依据 every township shares is printed once below it (issue 26 §3)
+    assert ws.cell(ws.max_row, 1).value.startswith("依据：") and ws.cell(ws.max_row - 1, 1).value is None
+    last = [c for c in ws[ws.max_row - 2]]
     assert last[0].value == "合计" and last[header.index("补助金额(元)")].value == 12778760
     assert last[header.index("补助金额(元)")].number_format == "#,##0.00"
     assert ws.cell(2, header.index("完成比例") + 1).number_format == "0.00%"
