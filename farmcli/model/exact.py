@@ -36,12 +36,11 @@ class Fixed:
         unit = Decimal(10) ** scale
         exact = {v: int(v * unit) for v in distinct}  # exact: v × 10^scale is whole
         exact[None] = 0
-        ints = list(map(exact.__getitem__, values))
-        biggest = max(map(abs, ints), default=0)
+        biggest = max(map(abs, exact.values()))
         # The sum of all of them must fit too, not only each one.
-        if scale <= MAX_SCALE and biggest * max(len(ints), 1) <= _INT64:
-            return cls(np.asarray(ints, dtype=np.int64), scale)
-        return cls(np.asarray(ints, dtype=object), scale)
+        if scale <= MAX_SCALE and biggest * max(len(values), 1) <= _INT64:
+            return cls(np.fromiter(map(exact.__getitem__, values), dtype=np.int64, count=len(values)), scale)
+        return cls(np.asarray(list(map(exact.__getitem__, values)), dtype=object), scale)
 
     def decimal(self, total) -> Decimal:
         """A sum of `ints` back to an exact Decimal."""
