@@ -18,14 +18,33 @@ SAMPLE = ROOT / "sample_data" / "taojiang-2022.xlsx"
 TOWN_HEADER = ["乡镇名称", "下达任务(亩)", "实施恢复面积(亩)", "验收入库面积(亩)", "工程进度", "合同金额(元)", "已拨付(元)"]
 
 
-def write_ledger(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """Write `sheets` (name → rows, first row usually the header) to an .xlsx file."""
+def write_ledger(path: Path, sheets: dict[str, list[list]], formats: dict | None = None, date1904: bool = False,
+                 stray: str | None = None, merges: dict | None = None) -> Path:
+    """The tests' one ledger writer: `sheets` (name → rows, first row usually the header) to an .xlsx
+    file; None and "" are blank cells, [] a blank row. `formats`: (sheet, row, col) → number format
+    (0-based); `date1904`: dates counted from 1904, as a workbook made on a Mac; `stray`: a
+    blank-looking cell (a space) there on every sheet, so the reader streams the sheets instead of
+    calamine; `merges`: sheet → merged ranges (r0, c0, r1, c1), 0-based and inclusive."""
     wb = openpyxl.Workbook()
+    if date1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        wb.epoch = CALENDAR_MAC_1904
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, 1):
+            for col, value in enumerate(row, 1):
+                if value is not None and value != "":
+                    ws.cell(row=r, column=col, value=value)
+    for (sheet, r, col), fmt in (formats or {}).items():
+        wb[sheet].cell(row=r + 1, column=col + 1).number_format = fmt
+    if stray:
+        for ws in wb.worksheets:
+            ws[stray] = " "
+    for sheet, ranges in (merges or {}).items():
+        for r0, c0, r1, c1 in ranges:
+            wb[sheet].merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     wb.save(path)
     return path
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
+from conftest import write_ledger
+
 from farmcli.model.cells import INVISIBLE
 from farmcli.model.findings import INFO
 from farmcli.model.schema import ALIASES, SheetSpec, split_unit, unit_factor
@@ -35,31 +37,8 @@ def load(path: Path) -> dict[str, list[list]]:
 
 def save(sheets: dict[str, list[list]], path: Path, formats: dict | None = None, date1904: bool = False,
          stray: str | None = None, merges: dict | None = None) -> Path:
-    """`date1904`: the workbook counts dates from 1904, as one made on a Mac; `stray`: a blank-looking
-    cell (a space) there on every sheet, so the reader streams the sheets instead of calamine;
-    `merges`: sheet → merged ranges (r0, c0, r1, c1), 0-based and inclusive."""
-    wb = openpyxl.Workbook()
-    if date1904:
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904
-
-        wb.epoch = CALENDAR_MAC_1904
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, 1):
-            for c, value in enumerate(row, 1):
-                if value is not None:
-                    ws.cell(row=r, column=c, value=value)
-    for (sheet, r, c), fmt in (formats or {}).items():
-        wb[sheet].cell(row=r + 1, column=c + 1).number_format = fmt
-    if stray:
-        for ws in wb.worksheets:
-            ws[stray] = " "
-    for sheet, ranges in (merges or {}).items():
-        for r0, c0, r1, c1 in ranges:  # 0-based, inclusive
-            wb[sheet].merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
-    wb.save(path)
-    return path
+    """The rewritten sheets to `path` through the tests' one ledger writer (conftest.write_ledger)."""
+    return write_ledger(path, sheets, formats, date1904, stray, merges)
 
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -17,9 +17,9 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 import pytest
 
+from conftest import write_ledger
 from farmcli.model.codes import CODES
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -73,16 +73,7 @@ def load_case(path: Path) -> dict:
 
 def write_sheets(path: Path, sheets: dict) -> Path:
     """One worksheet per [sheets] entry; "" is a blank cell, [] a blank row, TOML dates Excel dates."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for sheet, rows in sheets.items():
-        ws = wb.create_sheet(sheet)
-        for r, row in enumerate(rows, 1):
-            for c, value in enumerate(row, 1):
-                if value != "":
-                    ws.cell(row=r, column=c, value=value)
-    wb.save(path)
-    return path
+    return write_ledger(path, sheets)
 
 
 def run_farmcli(args: list[str]) -> tuple[int, str, str]:
