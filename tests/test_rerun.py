@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 
 from conftest import SAMPLE, run_cli
 
@@ -114,3 +115,28 @@ def test_outputs_are_readable_files_with_no_temporaries_left(tmp_path):
     assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]  # no lock, record or temporary
     workbook = next(tmp_path.glob("*.xlsx"))
     assert workbook.stat().st_mode & 0o044  # group/other can read (subject to umask 022)
+
+
+def test_console_change_lines_read_yes_and_no_never_true_and_false(tmp_path, ledger):
+    """A flag that flips (拨付计划's 条件已满足) reads 否 → 是 on the console, as in the workbook."""
+    from conftest import TOWN_HEADER
+
+    settings = [["项目", "值"], ["政策", "taojiang"]]
+    path = ledger(设置=settings, 乡镇=[TOWN_HEADER, ["甲镇", 100, 100, 0, 0.1, 200000, 0]])
+    out = tmp_path / "o"
+    assert run_cli("settle", "2022", str(path), "--out", str(out), "--quiet").returncode == 0
+    shutil.copy(ledger(设置=settings, 乡镇=[TOWN_HEADER, ["甲镇", 100, 100, 100, 1, 200000, 0]]), path)
+    done = run_cli("settle", "2022", str(path), "--out", str(out))
+    console = done.stdout + done.stderr
+    flips = [line for line in console.splitlines() if "条件已满足" in line]
+    assert flips and all("否 → 是" in line for line in flips), console
+    assert "True" not in console and "False" not in console
+
+
+@pytest.mark.parametrize("before, after, shown", [(False, True, "否 → 是"), (True, False, "是 → 否"),
+                                                  (None, True, "空 → 是"), ("待验收", "符合", "待验收 → 符合")])
+def test_describe_writes_flags_in_chinese(before, after, shown):
+    from farmcli.settlement.changes import describe
+
+    item = {"表": "拨付计划", "对象": "甲镇 首笔", "列": "条件已满足", "上次": before, "本次": after, "差额": None}
+    assert describe(item) == f"拨付计划：甲镇 首笔 条件已满足 {shown}"

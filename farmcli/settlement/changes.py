@@ -190,9 +190,12 @@ def compare(previous: dict | None, current: dict, where: str | None = None, watc
 
 
 def describe(item: dict) -> str:
-    """`修山镇 补助金额(元) 783,740.00 → 800,000.00 (+16,260.00)`."""
+    """`修山镇 补助金额(元) 783,740.00 → 800,000.00 (+16,260.00)`; a flag reads 否 → 是, never
+    Python's False → True (issue 26 §1)."""
     def fmt(value):
-        if isinstance(value, (Decimal, float)) or isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, (Decimal, float, int)):
             return f"{value:,.2f}"
         return "空" if value is None else str(value)
 
