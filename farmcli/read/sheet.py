@@ -103,9 +103,9 @@ def over_100(value: object, parsed: object, unit: str, percent_format: bool) -> 
 def _total_word(row: list, key: int | None = None) -> str | None:
     """The totals word of a totals row (合计, 小计 …), else None. Where the sheet has a name column and
     the row names something there, the row is data whatever another cell says (a 备注 of 小计)."""
-    # A key beginning with a letter, digit or CJK character is not blank: is_blank's normalising
-    # is spared for the million rows of a big sheet.
-    if key is not None and key < len(row) and (type(row[key]) is str and row[key][:1].isalnum() or not is_blank(row[key])):
+    # (A key beginning with a letter, digit or CJK character never reaches here: `_row` decides that
+    # common row itself.)
+    if key is not None and key < len(row) and not is_blank(row[key]):
         value = row[key]
         return total_word(value) if type(value) is str and "计" in value else None
     for value in row:

@@ -129,8 +129,8 @@ def settle_ledger(
     settings, findings = read_settings(book)
     policy_id = choose_policy(policy, settings, path)
     if book.prefetch([spec.name for spec in policy_module(policy_id).SHEETS]):
-        # calamine parses the big sheet in the background; meanwhile the XML survey runs, and pandas
-        # (with which the policies aggregate a big sheet) is imported
+        # calamine parses the big sheet in the background (surveyed first); meanwhile the other sheets
+        # are surveyed and read, and pandas (with which the policies aggregate a big sheet) is imported
         import pandas  # noqa: F401
     findings += _formula_findings(book) + _format_findings(book)
     data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
