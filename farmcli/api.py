@@ -87,7 +87,7 @@ class Settlement:
 
         frames = {}
         for table in self._result.tables:
-            rows = table.rows + ([table.total] if table.total else [])
+            rows = table.body()
             names = [c.name for c in table.columns]
             frames[table.name] = pd.DataFrame([[row.get(n) for n in names] for row in rows], columns=names, dtype=object)
         return frames
@@ -106,7 +106,7 @@ class Settlement:
     def write_notices(self, folder: str | os.PathLike) -> list[Path]:
         """A folder settled as one (SPEC §8): a one-page 结算通知 (.docx) per unit into `folder` —
         its figures, what is due now in 大写, the findings about its own workbook."""
-        from farmcli.outputs.notices import write_notices
+        from farmcli.outputs.reports.notices import write_notices
         from farmcli.policies import policy_module
 
         if not self._result.submissions:
@@ -187,7 +187,7 @@ def distribute(policy: str, units: list[str] | None, folder: str | os.PathLike, 
                units_from: str | os.PathLike | None = None) -> list[Path]:
     """下发 (SPEC §8): one template per unit into `folder` — the `units` named, and those the county's
     ledger `units_from` lists on the policy's unit sheet. Returns the paths written."""
-    from farmcli.outputs.distribute import write_unit_templates
+    from farmcli.outputs.workbook.distribute import write_unit_templates
     from farmcli.policies import find_policy, policy_module
 
     policy_id = find_policy(_text(policy, "policy") or "", "policy")

@@ -250,8 +250,8 @@ def template(
 ) -> None:
     """生成某项政策的空白台账（含下拉选项、说明表和设置表）；--for/--for-units 为各单位各写一份。"""
     from farmcli.policies import find_policy
-    from farmcli.outputs.write import os_reason
-    from farmcli.outputs.template import write_template
+    from farmcli.outputs.files.oserrors import os_reason
+    from farmcli.outputs.workbook.template import write_template
 
     policy_id = find_policy(policy, "命令行")
     if for_ or for_units is not None:
@@ -283,7 +283,7 @@ def _distribute(policy_id: str, units: list[str], ledger: Path | None, folder: P
     try:
         paths = api.distribute(policy_id, units, folder, units_from=ledger)
     except OSError as exc:
-        from farmcli.outputs.write import os_reason
+        from farmcli.outputs.files.oserrors import os_reason
 
         raise LedgerError(f"无法写入 {folder}：{os_reason(exc)}。请检查文件夹权限，或用 --out 换一个位置。") from exc
     with printing(EXIT_OK):
@@ -353,7 +353,7 @@ def main() -> None:
     except PrintFailed as exc:
         silence_stdout()
         if exc.cause is not None:
-            from farmcli.outputs.write import os_reason
+            from farmcli.outputs.files.oserrors import os_reason
 
             why = os_reason(exc.cause) if isinstance(exc.cause, OSError) else type(exc.cause).__name__
             say(f"无法输出到标准输出（{why}）。{written()}")

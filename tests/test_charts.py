@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from farmcli.outputs.charts import COLOURS
+from farmcli.outputs.workbook.charts import COLOURS
 from farmcli.outputs.write import write_settlement
 from farmcli.settlement.build import settle_ledger
 

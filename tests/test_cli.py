@@ -57,7 +57,7 @@ def test_workbook_opens_on_the_results_in_front_of_the_ledger(settled):
     wb = openpyxl.load_workbook(path)
     # SPEC §3: the result sheets in front (结算总览 shown on opening), the ledger's own sheets behind.
     # The record (issue 25 §3) rides behind the results as a very hidden sheet.
-    from farmcli.outputs.record import RECORD_SHEET
+    from farmcli.outputs.workbook.record import RECORD_SHEET
 
     assert wb.sheetnames == ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "资金拨付审批表", "图表", "变更", "发现问题",
                              "参数", RECORD_SHEET, "设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]

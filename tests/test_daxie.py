@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from farmcli.outputs.daxie import daxie
+from farmcli.outputs.reports.daxie import daxie
 
 CASES = list(csv.DictReader((Path(__file__).parent / "cases" / "daxie.csv").open(encoding="utf-8")))
 

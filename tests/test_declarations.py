@@ -73,8 +73,8 @@ def test_declared_roles_say_what_the_outputs_keyed_on(settled, sample):
 
 @pytest.mark.parametrize("sample", [p.name for p in SAMPLES])
 def test_declared_charts_draw_what_the_outputs_drew(settled, sample):
-    from farmcli.outputs.charts import charts_for
-    from farmcli.outputs.paper import print_table
+    from farmcli.outputs.workbook.charts import charts_for
+    from farmcli.outputs.reports.paper import print_table
 
     s = settled[sample]
     placed = {t.name: print_table(t) for t in s.tables if t.name != "绩效评分"}

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import ROOT, SAMPLE, digest, run_cli
 from farmcli.ooxml.opc import write_rels  # noqa: F401 (the package layer the record sheet lives in)
-from farmcli.outputs.fingerprint import sheet_parts
+from farmcli.outputs.workbook.fingerprint import sheet_parts
 from farmcli.read.digest import fifteen_digits
-from farmcli.outputs.record import RECORD_SHEET, read_record, record_sheet
+from farmcli.outputs.workbook.record import RECORD_SHEET, read_record, record_sheet
 
 WORKBOOK, WORD, REPORT = "台账-2022年度结算.xlsx", "台账-2022年度结算报告.docx", "台账-2022年度结算报告.md"
 SHIMS = ROOT / "tests" / "shims"

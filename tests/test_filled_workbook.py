@@ -7,8 +7,8 @@ import shutil
 import openpyxl
 
 from conftest import SAMPLE, run_cli
-from farmcli.outputs.package import read_record
-from farmcli.outputs.record import RECORD_SHEET
+from farmcli.outputs.workbook.package import read_record
+from farmcli.outputs.workbook.record import RECORD_SHEET
 from package_check import check_package
 
 RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "资金拨付审批表", "图表", "变更", "发现问题", "参数"]
@@ -74,7 +74,7 @@ def test_a_record_without_the_list_drops_sheets_by_name(tmp_path):
     """A workbook settled before the record listed its result sheets: the sheets named like result
     sheets (plain or suffixed) are the earlier results."""
     from farmcli.settlement.build import settle_ledger
-    from farmcli.outputs.filled import _listed_sheets, result_sheet_names
+    from farmcli.outputs.workbook.filled import _listed_sheets, result_sheet_names
 
     assert _listed_sheets(None) is None and _listed_sheets(b'{"format": 2}') is None
     assert _listed_sheets(b"not json") is None

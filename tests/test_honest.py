@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from conftest import SAMPLE, TOWN_HEADER, run_cli, write_ledger
-from farmcli.outputs import paper
+from farmcli.outputs.reports import paper
 from farmcli.outputs.values import PENDING, show
 
 SETTINGS = [["项目", "值"], ["政策", "taojiang"], ["地区", "甲县"], ["填报单位", "甲县自然资源局"]]

@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from farmcli.outputs.package import fill_workbook, read_record
-from farmcli.outputs.record import RECORD_SHEET
+from farmcli.outputs.workbook.package import fill_workbook, read_record
+from farmcli.outputs.workbook.record import RECORD_SHEET
 from package_check import check_package
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from farmcli.outputs.daxie import daxie
+from farmcli.outputs.reports.daxie import daxie
 from farmcli.outputs.write import write_settlement
 from farmcli.settlement.build import settle_ledger
 
@@ -194,7 +194,7 @@ def test_every_result_sheet_prints_one_page_wide_at_85_percent_or_more(books, po
 
 
 def test_a_wide_table_wraps_its_text_and_keeps_its_numbers():
-    from farmcli.outputs.sheetprint import MIN_SCALE, landscape_for, scale, widths_for
+    from farmcli.outputs.workbook.sheetprint import MIN_SCALE, landscape_for, scale, widths_for
 
     names = ["项目编号", "项目名称", "原因", "依据", "金额(元)", "应拨大写金额", "建设单位", "备注"]
     natural = [8, 60, 80, 40, 13, 34, 30, 50]
@@ -254,7 +254,7 @@ def test_every_sample_has_its_approval_form_in_the_workbook_and_the_word_report(
 
 def test_a_pending_payee_stays_pending_on_the_form(tmp_path):
     """A township whose amount is pending (待定) is 待定 on the form, and so is the 合计: never 0."""
-    from farmcli.outputs.document import build
+    from farmcli.outputs.reports.document import build
 
     s = settle_ledger(ROOT / "sample_data" / "anhui-incentive-2024.xlsx", 2024)
     table = next(t for t in s.tables if t.name == "乡镇推荐")

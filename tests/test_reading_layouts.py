@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 from reading_rewrite import SAMPLES, figures, load, specs
 
-from farmcli.outputs.template import write_template
+from farmcli.outputs.workbook.template import write_template
 from farmcli.policies import policy_module
 from farmcli.settlement.build import settle_ledger
 

@@ -13,7 +13,7 @@ import pytest
 
 import farmcli
 from conftest import SAMPLE
-from farmcli.outputs.record import RECORD_SHEET, read_record
+from farmcli.outputs.workbook.record import RECORD_SHEET, read_record
 
 RESULTS = ["结算总览", "乡镇汇总", "拨付计划", "绩效评分", "基础数据表", "资金拨付审批表", "图表", "变更", "发现问题", "参数"]
 LEDGER = ["设置", "乡镇", "拨付明细", "资金", "绩效", "别名"]

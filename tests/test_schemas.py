@@ -106,7 +106,7 @@ def test_each_ledger_kind_settles_to_a_valid_package(tmp_path, kind):
 
 @pytest.mark.parametrize("policy", POLICIES)
 def test_every_template_is_valid(tmp_path, policy):
-    from farmcli.outputs.template import write_template
+    from farmcli.outputs.workbook.template import write_template
 
     write_template(policy, tmp_path / "模板.xlsx")
     assert_no_worse(tmp_path / "模板.xlsx")

@@ -22,8 +22,8 @@ def test_wheel_installs_and_settles(tmp_path):
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("farmcli-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for part in ("farmcli_templates/base.md.j2", "farmcli_templates/taojiang.md.j2", "farmcli/outputs/word.py",
-                 "farmcli/outputs/daxie.py", "farmcli/policies/taojiang.toml", "farmcli/scoring/附件2.csv"):
+    for part in ("farmcli_templates/base.md.j2", "farmcli_templates/taojiang.md.j2", "farmcli/outputs/reports/word.py",
+                 "farmcli/outputs/reports/daxie.py", "farmcli/policies/taojiang.toml", "farmcli/scoring/附件2.csv"):
         assert part in names, part
     # A fresh venv with only farmcli in it; the third-party packages come from this venv's
     # site-packages on PYTHONPATH (no network in tests), where farmcli itself is not importable.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from farmcli.model.findings import LedgerError
-from farmcli.outputs import atomic
+from farmcli.outputs.files import atomic
 from farmcli.outputs import write as writer
 from farmcli.settlement.build import settle_ledger
 from farmcli.settlement.changes import Watch, compare

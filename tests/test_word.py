@@ -13,8 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import SAMPLE, run_cli
-from farmcli.outputs.daxie import daxie
-from farmcli.outputs.word import chinese_date, report_date
+from farmcli.outputs.reports.daxie import daxie
+from farmcli.outputs.reports.word import chinese_date, report_date
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,9 @@ def exceeds(a: Decimal, b: Decimal) -> bool:
 
 def shown(value: Decimal) -> str:
     """A figure with thousands separators and at least two decimals, more where it has them, so two
-    figures that disagree never print alike (never "157.21 大于 157.21")."""
+    figures that disagree never print alike (never "157.21 大于 157.21"). For findings, which are made
+    below outputs/ (model/ may not import outputs/); `outputs.values.show` rounds to two decimals,
+    which is what a report shows but not what a finding about a difference needs."""
     if value == value.quantize(Decimal("0.01")):
         return f"{value:,.2f}"
     return f"{value.normalize():,f}"

@@ -131,7 +131,9 @@ def describe_range(d: ParamDef) -> str:
 
 
 def shown(d: ParamDef, value: object) -> str:
-    """A value as a clerk would type it: 30%, 2000, 2022-11-30."""
+    """A value as a clerk would type it: 30%, 2000, 2022-11-30 (no thousands separators, no padded
+    decimals), for model/'s own messages and the 设置 sheet. Not `outputs.values.show`, which shows a
+    figure for reading (30.00%, 2,000.00): model/ may not import outputs/, and the two differ on purpose."""
     if d.type == "rate" and isinstance(value, Decimal):
         return f"{(value * 100).normalize():f}%"
     if isinstance(value, Decimal):

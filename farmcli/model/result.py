@@ -90,6 +90,16 @@ class ResultTable:
     def counted_rows(self) -> list[dict]:
         return self.rows if self.counts is None else self.counts.of(self.rows)
 
+    def body(self) -> list[dict]:
+        """The rows and then the 合计 row, when the table has one: what the JSON, the record and
+        the DataFrames carry."""
+        return body(self.rows, self.total)
+
+
+def body(rows: list[dict], total: dict | None) -> list[dict]:
+    """Rows followed by their 合计 row, when there is one (`ResultTable.body`, printed tables)."""
+    return rows + [total] if total else list(rows)
+
 
 @dataclass
 class Total:

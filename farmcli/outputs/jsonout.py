@@ -14,7 +14,7 @@ def settlement_json(s: Settlement, outputs: dict[str, str | None], changes=None)
     changes = changes if changes is not None else s.changes
     tables = {}
     for t in s.tables:
-        rows = t.rows + ([t.total] if t.total else [])
+        rows = t.body()
         tables[t.name] = [{c.name: to_json(row.get(c.name), c.kind) for c in t.shown()} for row in rows]
     return {
         "policy": s.policy.id,

@@ -1,6 +1,13 @@
 """The one formatting module: how a value of each kind is shown (reports, workbook widths, terminal)
 and serialised (JSON). One vocabulary of kinds (`model.result`: money, area, ratio, count, score,
-bool, date, number, text, measure); a pending figure (None) shows as 待定, never a blank."""
+bool, date, number, text, measure); a pending figure (None) shows as 待定, never a blank.
+
+The formatters that stay elsewhere, and why (each says so in its docstring):
+- `model.params.shown`: a parameter as a clerk types it (30%, 2000), in model/'s own messages;
+- `model.compare.shown`: a stated figure in a finding, with every digit it has, so two figures
+  that disagree never print alike; findings are made below outputs/;
+- `settlement.changes.describe`: a change line (否 → 是, 空), made below outputs/.
+Reports, result sheets, the JSON and the terminal summary all go through `show` / `to_json` here."""
 
 from __future__ import annotations
 
@@ -73,6 +80,18 @@ def show(value: object, kind: str = "") -> str:
             return f"{number.quantize(_2DP, ROUND_HALF_UP):,.2f}"
         return str(number)
     return str(value)
+
+
+def shown_text(value) -> str:
+    """Roughly the text a workbook cell shows, for its column's width: every number at two decimals
+    (its kind is not known here), every date as wide as 2022-11-30, a blank as 待定."""
+    if isinstance(value, Typed):
+        value = value.value
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return f"{float(value):,.2f}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "2022-11-30"
+    return show(value, MONEY if value is None else "")
 
 
 def cell_text(row: dict, name: str, kind: str) -> str:

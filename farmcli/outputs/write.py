@@ -1,5 +1,5 @@
 """Writing a settlement: under a lock on the output folder, compared with the previous run,
-every output replaced together or not at all (outputs/atomic.py).
+every output replaced together or not at all (outputs/files/atomic.py).
 
 The record of the settlement (what the next run compares with) travels inside the workbook;
 the clerk's folder holds only the outputs.
@@ -14,15 +14,16 @@ from pathlib import Path
 
 from farmcli.model.findings import LedgerError
 from farmcli.model.progress import Progress
-from farmcli.outputs.atomic import JOURNAL, ReplaceError, new_name, old_name, recover, write_atomically
-from farmcli.outputs.guard import fingerprint, protected, protected_message
-from farmcli.outputs.lock import folder_lock
-from farmcli.outputs.report import write_report
-from farmcli.outputs.word import report_date, write_word
-from farmcli.outputs.filled import write_workbook
+from farmcli.outputs.files.atomic import JOURNAL, ReplaceError, new_name, old_name, recover, write_atomically
+from farmcli.outputs.files.guard import fingerprint, protected, protected_message
+from farmcli.outputs.files.lock import folder_lock
+from farmcli.outputs.files.oserrors import os_reason, replace_message, write_message
+from farmcli.outputs.reports.report import write_report
+from farmcli.outputs.reports.word import report_date, write_word
+from farmcli.outputs.workbook.filled import write_workbook
 from farmcli.settlement.build import Settlement
-from farmcli.outputs.package import read_record
-from farmcli.outputs.record import record_dict
+from farmcli.outputs.workbook.package import read_record
+from farmcli.outputs.workbook.record import record_dict
 from farmcli.settlement.changes import Changes, Watch, compare, make_record
 
 DEFAULT_LOCK_WAIT = 30.0  # seconds a second run waits for the first (cron overlap)
@@ -126,45 +127,21 @@ def write_settlement(s: Settlement, folder: Path, lock_wait: float = DEFAULT_LOC
             except OSError:
                 pass
     except ReplaceError as exc:
-        raise LedgerError(_replace_message(exc)) from exc
+        raise LedgerError(replace_message(exc)) from exc
     except OSError as exc:
-        raise LedgerError(_write_message(folder, exc)) from exc
+        raise LedgerError(write_message(folder, exc)) from exc
     except Exception as exc:  # xlsxwriter's FileCreateError (a full disk…) is not an OSError
         cause = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
         if type(exc).__name__ != "FileCreateError":
             raise
-        raise LedgerError(_write_message(folder, cause or OSError(str(exc)))) from exc
+        raise LedgerError(write_message(folder, cause or OSError(str(exc)))) from exc
     return outputs, s.changes
 
 
-def _write_message(folder: Path, exc: OSError) -> str:
-    """Nothing was replaced (every output is written aside first): what failed, and what to do."""
-    import errno
-
-    kept = "之前的结算文件保持原样。"
-    if exc.errno == errno.ENOSPC:
-        return f"无法写入输出文件夹 {folder}：磁盘已满。{kept}请腾出磁盘空间后重新运行，或用 --out 换一个有空间的位置。"
-    if exc.errno == errno.ENAMETOOLONG:
-        return (f"无法写入输出文件夹 {folder}：文件名太长，超出文件系统的限制。{kept}"
-                "请把台账文件改一个短些的名字，或用 --out 换一个路径较短的文件夹。")
-    return f"无法写入输出文件夹 {folder}：{os_reason(exc)}。{kept}请检查文件夹权限或换一个 --out。"
 
 
-def _replace_message(exc: ReplaceError) -> str:
-    name = exc.target.name
-    kept = ("本次没有替换任何结果，之前的结算文件保持原样。" if exc.restored else
-            "之前的结算文件已暂存在同一文件夹中，下次运行 farmcli 时会先把它们放回原处。")
-    if isinstance(exc.cause, PermissionError) or getattr(exc.cause, "winerror", None) in (32, 33):
-        app = _opened_in(exc.target)
-        return (f"无法替换 {exc.target}：文件可能正在 {app.replace('/', ' 或 ')} 中打开（或没有写入权限）。"
-                f"请在 {app} 中关闭“{name}”后重新运行。{kept}")
-    return f"无法替换 {exc.target}：{os_reason(exc.cause)}。{kept}请检查文件夹后重新运行。"
 
 
-def _opened_in(path) -> str:
-    """The programs a clerk has the output open in: a .docx in Word/WPS, a workbook in Excel/WPS."""
-    suffix = Path(path).suffix.lower()
-    return "Word/WPS" if suffix in (".docx", ".doc") else "Excel/WPS" if suffix in (".xlsx", ".xlsm") else "编辑器"
 
 
 def _record_bytes(record: dict) -> bytes:
@@ -183,13 +160,3 @@ def _load_sidecar(sidecar: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
-
-
-def os_reason(exc: OSError) -> str:
-    """The operating system's reason, in words a clerk reads."""
-    import errno
-
-    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满",
-               errno.EROFS: "是只读的位置", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
-               errno.ENOENT: "路径不存在", errno.EISDIR: "同名的是文件夹", errno.ENAMETOOLONG: "文件名太长"}
-    return reasons.get(exc.errno, exc.strerror or str(exc))

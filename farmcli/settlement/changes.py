@@ -97,10 +97,10 @@ def record_value(value: object, kind: str) -> object:
 def make_record(s, result_sheets: list[str] | None = None) -> dict:
     """The settlement's record: policy, year, totals and tables, every figure exact; and, given
     them, the names of the result sheets in the workbook it travels in (what a re-settle of that
-    workbook drops: outputs/filled.py). `compare` reads only the totals and tables."""
+    workbook drops: outputs/workbook/filled.py). `compare` reads only the totals and tables."""
     tables = {}
     for t in s.tables:
-        rows = t.rows + ([t.total] if t.total else [])
+        rows = t.body()
         tables[t.name] = [{c.name: record_value(row.get(c.name), c.kind) for c in t.shown()} for row in rows]
     record = {"format": RECORD_FORMAT, "policy": s.policy.id, "year": s.year,
               "totals": {t.name: record_value(t.value, t.kind) for t in s.totals}, "tables": tables}
@@ -191,7 +191,8 @@ def compare(previous: dict | None, current: dict, where: str | None = None, watc
 
 def describe(item: dict) -> str:
     """`修山镇 补助金额(元) 783,740.00 → 800,000.00 (+16,260.00)`; a flag reads 否 → 是, never
-    Python's False → True (issue 26 §1)."""
+    Python's False → True (issue 26 §1). Its own formatter (a blank is 空, any number at two
+    decimals): the settlement layer may not import outputs/ (`outputs.values.show` is for reports)."""
     def fmt(value):
         if isinstance(value, bool):
             return "是" if value else "否"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from farmcli.model.names import name_key
 from farmcli.model.params import load_policy_data
-from farmcli.outputs.template import ForUnit, write_template
+from farmcli.outputs.workbook.template import ForUnit, write_template
 from farmcli.policies import policy_module
 from farmcli.settlement.folder import unit_sheets
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from farmcli.model.result import PAY
 from farmcli.model.findings import SEVERITY_ZH, sorted_findings
 from farmcli.model.names import name_key
-from farmcli.outputs.daxie import daxie
+from farmcli.outputs.reports.daxie import daxie
 from farmcli.outputs.values import show
-from farmcli.outputs.word import BODY_FONT as FONT, chinese_date, report_date
+from farmcli.outputs.reports.word import BODY_FONT as FONT, chinese_date, report_date
 from farmcli.settlement.build import Settlement
 
 MAX_FINDINGS = 12  # one page: the rest are in the settlement workbook's 发现问题

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from farmcli.outputs.sheetprint import FONT, SIZE, page_setup
+from farmcli.outputs.workbook.sheetprint import FONT, SIZE, page_setup
 from farmcli.outputs.values import display_width, show
 
 WIDTHS = {"序号": 5, "单位": 14, "补助总额": 14, "已拨付": 14, "本次拨付": 14, "本次拨付（大写）": 30,
@@ -14,15 +14,15 @@ WIDTHS = {"序号": 5, "单位": 14, "补助总额": 14, "已拨付": 14, "本�
 
 def approval_of(s):
     """The settlement's 资金拨付审批表, or None when the policy pays no one."""
-    from farmcli.outputs.document import build
+    from farmcli.outputs.reports.document import build
 
     return build(s, dt.date(2000, 1, 1)).approval
 
 
 def write_approval(w, s, names: dict[str, str]):
     """The 审批表 sheet; returns the form (for the payee chart), or None."""
-    from farmcli.outputs.filled import APPROVAL_SHEET
-    from farmcli.outputs.paper import title
+    from farmcli.outputs.workbook.filled import APPROVAL_SHEET
+    from farmcli.outputs.reports.paper import title
 
     a = approval_of(s)
     if a is None:

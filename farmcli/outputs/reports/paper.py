@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from farmcli.outputs.daxie import daxie
-from farmcli.model.result import BOOL, MONEY, PAY, RECOVER, TEXT, Col, ResultTable, Total
+from farmcli.outputs.reports.daxie import daxie
+from farmcli.model.result import BOOL, MONEY, PAY, RECOVER, TEXT, Col, ResultTable, Total, body
 from farmcli.outputs.values import PENDING, Typed, show
 
 SUBTOTAL_LABELS = ("合计", "小计", "总计", "累计")
@@ -26,6 +26,9 @@ class PrintTable:
     columns: list[Col]
     rows: list[dict]
     total: dict | None
+
+    def body(self) -> list[dict]:
+        return body(self.rows, self.total)
 
 
 def is_recover(column: Col | Total) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
-from farmcli.outputs.document import Document, build
+from farmcli.outputs.reports.document import Document, build
 from farmcli.outputs.values import show
 
 
@@ -18,7 +18,7 @@ def cell(text: object) -> str:
 def render_markdown(doc: Document) -> str:
     import jinja2
 
-    from farmcli.outputs.word import chinese_date
+    from farmcli.outputs.reports.word import chinese_date
 
     root = resources.files("farmcli_templates")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=False,
@@ -31,7 +31,7 @@ def render_markdown(doc: Document) -> str:
 
 
 def render_report(s, outputs: dict[str, str] | None = None, today: dt.date | None = None) -> str:
-    from farmcli.outputs.word import report_date
+    from farmcli.outputs.reports.word import report_date
 
     return render_markdown(build(s, report_date(today)))
 

@@ -16,12 +16,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from farmcli.outputs import bookxml
-from farmcli.outputs.fingerprint import part_stamp
-from farmcli.outputs.record import RECORD_SHEET, read_record, record_item, record_sheet  # noqa: F401 (read_record: public here too)
+from farmcli.outputs.workbook import bookxml
+from farmcli.outputs.workbook.fingerprint import part_stamp
+from farmcli.outputs.workbook.record import RECORD_SHEET, read_record, record_item, record_sheet  # noqa: F401 (read_record: public here too)
 from farmcli.ooxml.opc import (ContentTypes, Rel, fresh_name, reachable, read_rels, relative, rels_name, resolve,
                                  write_rels)
-from farmcli.outputs.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
+from farmcli.outputs.workbook.stylemerge import StyleMap, merge_styles, rewrite_result_sheet, shared_strings
 from farmcli.ooxml.package import Package, open_package
 from farmcli.ooxml.zipcopy import can_copy_raw, copy_raw
 
@@ -212,7 +212,7 @@ class _Fill:
         return front
 
     def _record_sheet(self, sheet_id: int) -> dict:
-        """The record, as a very hidden sheet after the result sheets (outputs/record.py)."""
+        """The record, as a very hidden sheet after the result sheets (outputs/workbook/record.py)."""
         part = fresh_name("xl/worksheets/sheet1.xml", self.taken)
         self.new_parts[part], self.record_part = None, part  # its place kept; written last (write)
         self.types.add(part, WORKSHEET_TYPE)

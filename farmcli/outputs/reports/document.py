@@ -172,7 +172,7 @@ class Builder:
               total: dict | None | bool = True, unit: str | None = None, numbered: bool = False) -> str:
         """A result table (or rows of it), in the order of `columns`, with its 合计 row (the
         policy's, or the printed one `paper.with_total` adds) unless `total` is False."""
-        from farmcli.outputs import paper
+        from farmcli.outputs.reports import paper
 
         table = source if isinstance(source, ResultTable) else None
         cols = list(table.columns if table else source)
@@ -196,7 +196,7 @@ class Builder:
     def sum(self, rows: list[dict], column: str, flag: str | None = None, value: bool = True):
         """The sum of `column` over `rows` (those whose `flag` is `value`: not met counts an unknown
         condition too); None (pending) when a counted amount is."""
-        from farmcli.outputs import paper
+        from farmcli.outputs.reports import paper
 
         if flag is not None:
             rows = [r for r in rows if (r.get(flag) is True) == value]
@@ -207,7 +207,7 @@ class Builder:
 
     def plan_total(self, table: ResultTable) -> list[dict]:
         """A plan's totals: what is due (conditions met) and what is held back, never one sum."""
-        from farmcli.outputs import paper
+        from farmcli.outputs.reports import paper
 
         return paper.condition_totals(table) or []
 
@@ -233,7 +233,7 @@ class Builder:
         column rather than print a 0 nobody counted. `recover`: the money flows back (应收回): the
         form is a 资金收回审批表 whose amounts are positive under 本次收回. `note` fills 备注
         ("{column}" patterns, figures shown as on paper)."""
-        from farmcli.outputs.daxie import daxie
+        from farmcli.outputs.reports.daxie import daxie
 
         verb = "收回" if recover else "拨付"
         now_col, words_col = f"本次{verb}", f"本次{verb}（大写）"
@@ -299,7 +299,7 @@ def build(s, today: dt.date) -> Document:
     import jinja2
     from importlib import resources
 
-    from farmcli.outputs import paper
+    from farmcli.outputs.reports import paper
 
     doc = Builder(s)
     root = resources.files("farmcli_templates")
@@ -348,7 +348,7 @@ def _problems(doc: Builder, s) -> None:
 
 
 def _advice(doc: Builder, s) -> None:
-    from farmcli.outputs import paper
+    from farmcli.outputs.reports import paper
 
     doc.section("拨付建议")
     if banner(s):
@@ -375,7 +375,7 @@ def _advice(doc: Builder, s) -> None:
 
 
 def _changes(doc: Builder, s) -> None:
-    from farmcli.outputs import paper
+    from farmcli.outputs.reports import paper
 
     if s.changes is None:
         return

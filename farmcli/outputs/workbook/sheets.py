@@ -14,11 +14,11 @@ from pathlib import Path
 
 from farmcli.model.findings import SEVERITY_ZH, severity_summary, sorted_findings
 from farmcli.model.progress import BIG_SHEET, STEP, Progress
-from farmcli.model.result import COUNT, MONEY, POINTS, TEXT, Col, Measure, ResultTable
-from farmcli.outputs import paper
-from farmcli.outputs.approval import write_approval
-from farmcli.outputs.charts import add_charts
-from farmcli.outputs.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, shown_text, unbroken, widths_for
+from farmcli.model.result import COUNT, MONEY, POINTS, TEXT, Col, Measure, ResultTable, body as with_total_row
+from farmcli.outputs.reports import paper
+from farmcli.outputs.workbook.approval import write_approval
+from farmcli.outputs.workbook.charts import add_charts
+from farmcli.outputs.workbook.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, shown_text, unbroken, widths_for
 from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE
 from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
 from farmcli.settlement.build import Settlement
@@ -65,7 +65,7 @@ class Writer:
         """A result sheet, laid out for A4 (see sheetprint). Returns the worksheet, for charts."""
         ws = self.book.add_worksheet(name)
         columns, note = shared_note(columns, rows)
-        body = rows + ([total] if total else [])
+        body = with_total_row(rows, total)
         natural = [max([0] + [display_width(shown_text(row.get(col.name))) for row in body]) for col in columns]
         least = [max([0] + [unbroken(row.get(col.name)) for row in body]) if col.kind == TEXT else width + 2
                  for col, width in zip(columns, natural)]
@@ -240,7 +240,7 @@ OVERVIEW_COLUMNS = [Col("项目"), Col("值"), Col("大写金额"), Col("依据"
 
 
 def _overview_rows(s: Settlement) -> list[dict]:
-    from farmcli.outputs.document import banner
+    from farmcli.outputs.reports.document import banner
 
     warning = banner(s)
     rows = [{"项目": "注意", "值": warning}] if warning else []

@@ -1,6 +1,6 @@
 """An earlier output is replaced only while it still says what farmcli wrote there (SPEC §3,
 issue 25 §1): the record in the settlement workbook keeps each output's fingerprint
-(outputs/fingerprint.py). An output the clerk edited, or one farmcli did not write, stops the run.
+(outputs/workbook/fingerprint.py). An output the clerk edited, or one farmcli did not write, stops the run.
 
 The one output let through: the settlement workbook being settled again (settled in place, §2),
 which carries the clerk's edits into the new one.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from farmcli.outputs.fingerprint import document_fingerprint, text_fingerprint, workbook_fingerprints
-from farmcli.outputs.record import RECORD_SHEET
+from farmcli.outputs.workbook.fingerprint import document_fingerprint, text_fingerprint, workbook_fingerprints
+from farmcli.outputs.workbook.record import RECORD_SHEET
 
 EDITED, FOREIGN, FOLDER = "edited", "foreign", "folder"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from farmcli.model.progress import Progress
-from farmcli.outputs.workbook import Writer, write_results
+from farmcli.outputs.workbook.sheets import Writer, write_results
 from farmcli.settlement.build import Settlement
 
-from farmcli.outputs.record import RECORD_SHEET
+from farmcli.outputs.workbook.record import RECORD_SHEET
 
 CLASH_SUFFIX = "(结算)"  # a result sheet named like a ledger sheet takes it; the ledger's keeps its name
 
@@ -25,10 +25,10 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
     """The filled workbook (SPEC §3): the ledger's own package with the result sheets in front, and
     the settlement's `record` inside — given as a function, it is called with the names of the
     result sheets written, which the record lists (what a re-settle drops), and each sheet's
-    fingerprint (outputs/fingerprint.py: what the workbook says, for the next run). A ledger whose parts
+    fingerprint (outputs/workbook/fingerprint.py: what the workbook says, for the next run). A ledger whose parts
     cannot be kept (.xls, .ods) is first copied as values into a package of its own, which then
     takes the results the same way. Returns the FillReport."""
-    from farmcli.outputs.package import fill_workbook, read_record
+    from farmcli.outputs.workbook.package import fill_workbook, read_record
     kept = s.kind in ("xlsx", "xlsm")  # what the reader found the file to be, by content
     # Named after `path` (the output's own temporary file, under the folder's lock), so that after a
     # killed run the next run's recovery clears them with the rest (atomic.recover: .<stem>.*.tmp).
@@ -55,8 +55,8 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
 def _fingerprints(results: Path, ledger, drop: list[str], digests: dict) -> list[list[str]]:
     """Each sheet's fingerprint, in the filled workbook's tab order: the result sheets, then the
     ledger's kept sheets (copied part for part, so they say in the output what they say here)."""
-    from farmcli.outputs.fingerprint import workbook_fingerprints
-    from farmcli.outputs.record import RECORD_SHEET
+    from farmcli.outputs.workbook.fingerprint import workbook_fingerprints
+    from farmcli.outputs.workbook.record import RECORD_SHEET
 
     # the reader's open package and what it took of each sheet as it read it, or the values copy's path
     return workbook_fingerprints(results) + workbook_fingerprints(ledger, skip=(*drop, RECORD_SHEET), digests=digests)
@@ -65,7 +65,7 @@ def _fingerprints(results: Path, ledger, drop: list[str], digests: dict) -> list
 def _listed_sheets(data: bytes | None) -> list[str] | None:
     """The result sheets an earlier settlement's record lists (`result_sheets`), or None when the
     record has no such list (written before farmcli kept one) or cannot be read."""
-    from farmcli.outputs.record import record_dict
+    from farmcli.outputs.workbook.record import record_dict
 
     record = record_dict(data)
     listed = record.get("result_sheets") if record is not None else None
@@ -81,7 +81,7 @@ def _all_sheet_names(s: Settlement) -> list[str]:
     return list(dict.fromkeys([*s.sheet_names, *names]))
 
 
-APPROVAL_SHEET = "资金拨付审批表"  # written by outputs/approval.py when the policy pays someone
+APPROVAL_SHEET = "资金拨付审批表"  # written by outputs/workbook/approval.py when the policy pays someone
 
 
 def result_sheet_names(s: Settlement, earlier: bool,
@@ -125,7 +125,7 @@ def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = No
     from farmcli.read.workbook import open_workbook
 
     if s.combined is not None:  # a folder's combined sheets (SPEC §8), each row with 来源文件 and 来源行
-        from farmcli.outputs.valuesheets import write_values_package
+        from farmcli.outputs.workbook.valuesheets import write_values_package
 
         return write_values_package(s.combined, path, progress)
     book = open_workbook(s.ledger)  # the Settlement keeps no reader's handle: read the values again

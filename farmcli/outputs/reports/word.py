@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from farmcli.outputs.document import Approval, Document, Para, Table, build
+from farmcli.outputs.reports.document import Approval, Document, Para, Table, build
 from farmcli.outputs.values import NUMERIC, display_width, show
 
 TITLE_FONT, BODY_FONT, HEAD_FONT, KAI_FONT, TABLE_FONT = "方正小标宋简体", "仿宋", "黑体", "楷体", "宋体"

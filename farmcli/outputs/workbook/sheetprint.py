@@ -7,7 +7,7 @@ Only the result sheets written by xlsxwriter use this; the ledger's own sheets k
 from __future__ import annotations
 
 from farmcli.model.result import AREA, COUNT, DATE, MONEY, RATIO, SCORE
-from farmcli.outputs.values import Typed, display_width, show  # noqa: F401 (re-exported)
+from farmcli.outputs.values import Typed, display_width, show, shown_text  # noqa: F401 (re-exported)
 
 FONT = "宋体"  # SimSun on every Chinese Windows; LibreOffice falls back to a CJK font
 SIZE = 10
@@ -133,20 +133,6 @@ def unbroken(value) -> int:
     if isinstance(value, str) and display_width(text) > 8:
         return 0
     return display_width(text) + 2
-
-
-def shown_text(value) -> str:
-    """Roughly the text a cell shows, for its column's width (numbers at two decimals)."""
-    import datetime as dt
-    from decimal import Decimal
-
-    if isinstance(value, Typed):
-        value = value.value
-    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-        return f"{float(value):,.2f}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return "2022-11-30"
-    return show(value, MONEY if value is None else "")
 
 
 LINE_HEIGHT = 13.5  # points per line of 10-point 宋体

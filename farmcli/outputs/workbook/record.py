@@ -49,7 +49,7 @@ def _find_record(archive: zipfile.ZipFile, path: Path) -> bytes | None:
 
 
 def _sheet_record(path: Path, archive: zipfile.ZipFile) -> bytes | None:
-    from farmcli.outputs.fingerprint import sheet_parts
+    from farmcli.outputs.workbook.fingerprint import sheet_parts
 
     try:
         if RECORD_SHEET not in sheet_parts(archive):

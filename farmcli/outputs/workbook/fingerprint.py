@@ -20,7 +20,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from farmcli.outputs import bookxml
+from farmcli.outputs.workbook import bookxml
 from farmcli.ooxml.opc import read_rels, resolve
 from farmcli.ooxml.package import open_package
 

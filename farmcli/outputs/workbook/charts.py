@@ -56,8 +56,8 @@ def payee_chart(approval) -> Chart | None:
 
 def add_charts(w, s, placed: dict, sheet: str = "图表", approval=None) -> None:
     """A 图表 sheet (named `sheet`) with every chart that fits; nothing when none does."""
-    from farmcli.outputs.paper import title
-    from farmcli.outputs.sheetprint import FONT, page_setup
+    from farmcli.outputs.reports.paper import title
+    from farmcli.outputs.workbook.sheetprint import FONT, page_setup
 
     charts = charts_for(s, placed)
     extra = payee_chart(approval)
