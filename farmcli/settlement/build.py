@@ -24,6 +24,7 @@ from farmcli.model.progress import Progress
 from farmcli.model.result import Inputs, ResultTable, Total
 from farmcli.model.schema import ALIASES, SETTINGS
 from farmcli.scoring import pipeline as scoring
+from farmcli.settlement.pause import collector_paused
 
 # 设置 keys that are not parameters: the ledger's own description.
 META_KEYS = ("政策", "年度", "地区", "填报单位", "项目名称", "说明", "备注", "示例数据")
@@ -116,6 +117,7 @@ def choose_year(year: int | None, settings: dict, data: PolicyData, findings: li
     return fallback
 
 
+@collector_paused
 def settle_ledger(
     path: Path,
     year: int | None,

@@ -28,6 +28,7 @@ from farmcli.scoring import pipeline as scoring
 from farmcli.settlement.build import (Ledger, Settlement, _formula_findings, aliases_of, choose_policy,
                                       policy_and_year, read_settings, settle_tables)
 from farmcli.settlement.pending import hold_pending
+from farmcli.settlement.pause import collector_paused
 
 PER_FILE_KEYS = ("填报单位", "说明", "备注")  # 设置 keys each file states for itself
 
@@ -78,6 +79,7 @@ class _File:
         return None if value is None or not str(value).strip() else normalise_text(value)
 
 
+@collector_paused
 def settle_folder(folder: Path, year: int | None, policy: str | None = None, overrides: dict | None = None,
                   as_of: dt.date | None = None, framework: Path | None = None, progress: Progress | None = None,
                   main: Path | None = None) -> Settlement:
