@@ -34,3 +34,19 @@ def test_many_parcels_equal_an_independent_sum(ledger):
         expected[town] += area
     s, rows, _ = settle(ledger, [[t, 1000, None, None, None, None, 0] for t in towns], 图斑=parcels)
     assert {t: rows[t]["验收入库面积(亩)"] for t in towns} == expected
+
+
+def test_the_estimate_total_tests_the_status_not_the_note(ledger, monkeypatch):
+    # 其中预计补助金额 counts the towns whose 补助金额 is an estimate (Basis.ESTIMATED), a value the code
+    # tests; the 备注 shown is only its wording (issue 23 item 7). Reworded, the total is the same.
+    from farmcli.policies.taojiang import Basis
+
+    towns = [["甲镇", 100, 50, "", "", "", 0], ["乙镇", 100, 50, 50, "", "", 0], ["丙镇", None, None, None, "", "", 0]]
+    s, rows, _ = settle(ledger, towns)
+    assert {n: r["备注"] for n, r in rows.items()} == {"甲镇": "预计（未验收入库）", "乙镇": "已验收入库", "丙镇": "待定（见错误）"}
+    totals = {t.name: t.value for t in s.totals}
+    assert totals["其中预计补助金额(元)"] == D("100000.00")
+    monkeypatch.setattr(Basis, "note", property(lambda self: {"ESTIMATED": "按实施面积估算"}.get(self.name, self.value)))
+    s, rows, _ = settle(ledger, towns)
+    assert rows["甲镇"]["备注"] == "按实施面积估算"
+    assert {t.name: t.value for t in s.totals}["其中预计补助金额(元)"] == D("100000.00")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.model.findings import Finding, Where, error, info, warning
-from farmcli.model.money import ZERO, allocate_largest_remainder, round_money
+from farmcli.model.money import ZERO, allocate_largest_remainder, round_money, sum_or_pending
 from farmcli.model.result import AREA, KEY, MONEY, PAY, RATIO, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 
@@ -48,6 +48,21 @@ CHARTS = (
               rows=Rows("年度", ("{year}",))),
     ChartSpec("超额市经济奖励（元）", "超额市奖励", "市名称", ("经济奖励(元)",), "bar"),
 )
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """A city's 年度 row as read (`values`, by column) and where it is (`i`, its row in 年度), so a
+    finding points at its cells: the row index travels beside the values, never inside them."""
+
+    values: dict
+    i: int
+
+    def __getitem__(self, column: str):
+        return self.values[column]
+
+    def get(self, column: str, default=None):
+        return self.values.get(column, default)
 
 
 @dataclass
@@ -86,22 +101,22 @@ def settle(inputs: Inputs) -> Outcome:
             chain, done = _gap_chain(name, key, city, rows, p, cite, year, (cities, i, years), findings)
             gap_table.rows.extend(chain)
             last = chain[-1]["经济补偿(元)"] if chain else ZERO
-            compensation = None if compensation is None or last is None else compensation + last
+            compensation = sum_or_pending((compensation, last))
             paid = _collected(name, last, rows.get((key, year)), years, uncollected, findings)
-            collected = None if collected is None or paid is None else collected + paid
+            collected = sum_or_pending((collected, paid))
             claim = _conversion(name, city, rows.get((key, year)), done, cite, findings, years)
             if claim:
                 claims.append(claim)
         elif kind == SURPLUS:
             claim, penalty = _surplus_claim(name, city, rows.get((key, year)), p, cite, findings, years, cities, i)
             claims.append(claim)
-            penalties = None if penalties is None or penalty is None else penalties + penalty
+            penalties = sum_or_pending((penalties, penalty))
         else:
             findings.append(error("UNKNOWN_CITY_TYPE", f"{name} 的类型“{kind}”须为 缺口市 或 超额市，未参加考核。",
                                   cities.cell("类型", i)))
 
-    total_comp = None if compensation is None or penalties is None else compensation + penalties
-    income = None if collected is None or penalties is None else collected + penalties
+    total_comp = sum_or_pending((compensation, penalties))
+    income = sum_or_pending((collected, penalties))
     if uncollected and claims:
         findings.append(warning("POOL_NOT_COLLECTED", f"{'、'.join(uncollected)} 未填{year} 年度实缴补偿(元)：奖励资金池暂按应缴的经济补偿计算。"
                                 "奖励资金以收定支、先收后支，只能从实际收缴的补偿中支付；请在「年度」表填写实缴补偿后重新结算。",
@@ -117,7 +132,7 @@ def settle(inputs: Inputs) -> Outcome:
     totals = [
         Total("经济补偿合计(元)", total_comp, MONEY, PAY), Total("其中超额市补偿(元)", penalties, MONEY),
         Total("上缴中央(元)", central, MONEY, PAY), Total("奖励资金池(元)", pool, MONEY),
-        Total("经济奖励合计(元)", None if None in shares else sum(shares, ZERO), MONEY, PAY),
+        Total("经济奖励合计(元)", sum_or_pending(shares), MONEY, PAY),
     ]
     return Outcome([gap_table, reward_table], totals, findings)
 
@@ -128,7 +143,7 @@ def _collected(name, assessed, row, years, uncollected, findings) -> Decimal | N
     if assessed is None:
         return None
     stated = None if row is None else row.get("实缴补偿(元)")
-    if row is not None and not years.trusted("实缴补偿(元)", row["_i"]):
+    if row is not None and not years.trusted("实缴补偿(元)", row.i):
         return None
     if stated is None:
         if assessed > 0:
@@ -139,11 +154,11 @@ def _collected(name, assessed, row, years, uncollected, findings) -> Decimal | N
         findings.append(warning("COMPENSATION_PAID_DIFFERS", f"缺口市 {name} 实缴补偿 {stated:,.2f} 元，应缴经济补偿 {assessed:,.2f} 元，"
                                 f"{'少缴' if short else '多缴'} {abs(assessed - stated):,.2f} 元。奖励资金按"
                                 f"{'实缴数' if short else '应缴数'}计入（以收定支、先收后支）。",
-                                years.cell("实缴补偿(元)", row["_i"]), f"{CITE} 二(二)、三(二)"))
+                                years.cell("实缴补偿(元)", row.i), f"{CITE} 二(二)、三(二)"))
     return min(stated, assessed)
 
 
-def _year_rows(years, index, findings) -> dict[tuple[str, int], dict]:
+def _year_rows(years, index, findings) -> dict[tuple[str, int], YearRow]:
     """(city key, year) → the 年度 row; a name that matches no city in 市 is an error, never dropped silently."""
     rows: dict[tuple[str, int], dict] = {}
     for i, row in years.records():
@@ -158,17 +173,17 @@ def _year_rows(years, index, findings) -> dict[tuple[str, int], dict]:
             findings.append(error("DUPLICATE_YEAR", f"{row['市名称']} {int(row['年度'])} 年度重复填报，只取第一行。",
                                   years.where(i)))
             continue
-        rows[(key, int(row["年度"]))] = {**row, "_i": i}
+        rows[(key, int(row["年度"]))] = YearRow(row, i)
     return rows
 
 
 def _completed(row, years) -> Decimal | None:
     """实际完成 = 净增加耕地 + the three 核减 (blank 核减 = 0); None when 净增加耕地 is blank or a cell
     could not be trusted (a blank year's figure is not 0 亩 achieved: it stays pending)."""
-    i = row["_i"]
+    i = row.i
     if row["净增加耕地(亩)"] is None or not all(years.trusted(c, i) for c in ("净增加耕地(亩)", *REDUCTIONS)):
         return None
-    return row["净增加耕地(亩)"] + sum((row.get(c) or ZERO for c in REDUCTIONS), ZERO)
+    return row["净增加耕地(亩)"] + sum_or_pending(row.get(c) or ZERO for c in REDUCTIONS)  # blank 核减 = 0
 
 
 def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[list[dict], Decimal | None]:
@@ -185,7 +200,7 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
     carried, cumulative, chain = ZERO, ZERO, []
     for y in range(start, year + 1):
         task = None if gap is None else (gap * p["年度分解比例"] if y < start + count else ZERO)
-        due = None if task is None or carried is None else task + carried
+        due = sum_or_pending((task, carried))
         row = rows.get((key, y))
         if row is None:
             findings.append(error("MISSING_YEAR", f"缺口市 {name} 缺少 {y} 年度的数据行，按实际完成 0 亩计算，经济补偿可能偏高。"
@@ -195,11 +210,11 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
             done = _completed(row, years)
             if done is None:
                 findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地未填写，或净增加耕地、核减面积无法识别：此后各年的实际缺口和"
-                                      "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row["_i"]),
+                                      "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row.i),
                                       cite["年度分解比例"]))
         if row is not None and gap is not None and cumulative is not None and cumulative < gap:
             _offsets_before_made_up(name, row, years, findings)
-        cumulative = None if cumulative is None or done is None else cumulative + done
+        cumulative = sum_or_pending((cumulative, done))
         shortfall = None if due is None or done is None else max(ZERO, due - done)
         chain.append({"市名称": name, "年度": y, "年度任务(亩)": task, "上年结转(亩)": carried, "应完成(亩)": due,
                       "实际完成(亩)": done, "实际缺口(亩)": shortfall,
@@ -221,10 +236,10 @@ def _offsets_before_made_up(name, row, years, findings) -> None:
 
     if row.get("统筹补充核减(亩)"):
         findings.append(error("POOLING_BEFORE_MADE_UP", said("统筹补充核减(亩)", "缺口补齐前，新增耕地应优先补足本市缺口，"
-                              "不得用于承担统筹补充耕地任务"), years.cell("统筹补充核减(亩)", row["_i"]), f"{CITE} 四(三)"))
+                              "不得用于承担统筹补充耕地任务"), years.cell("统筹补充核减(亩)", row.i), f"{CITE} 四(三)"))
     if row.get("挂钩节余核减(亩)"):
         findings.append(warning("LINKAGE_BEFORE_MADE_UP", said("挂钩节余核减(亩)", "缺口补齐前原则上不得开展增减挂钩节余指标调剂，"
-                                "符合自然资发〔2021〕178号要求的过渡期内可继续实施"), years.cell("挂钩节余核减(亩)", row["_i"]),
+                                "符合自然资发〔2021〕178号要求的过渡期内可继续实施"), years.cell("挂钩节余核减(亩)", row.i),
                                 f"{CITE} 四(三)"))
 
 
@@ -234,7 +249,7 @@ def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
     protection target (转为超额市 = 是). A 是 without the first two is an error that names what is missing."""
     if row is None or not row.get("转为超额市"):
         return None
-    where = years.cell("转为超额市", row["_i"])
+    where = years.cell("转为超额市", row.i)
     gap, end, original = city["任务缺口(亩)"], row.get("年末耕地面积(亩)"), row.get("原规划目标(亩)")
     missing = []
     if gap is None or done is None:
@@ -252,14 +267,14 @@ def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
     surplus = row.get("实际超额(亩)")
     if surplus is None:
         findings.append(error("MISSING_VALUE", f"{name} 转为超额市，须填实际超额：各超额市的奖励待定（权重不按 0 计）。",
-                              years.cell("实际超额(亩)", row["_i"]), f"{CITE} 二(三)2"))
+                              years.cell("实际超额(亩)", row.i), f"{CITE} 二(三)2"))
     return Claim(name, surplus, ZERO, surplus, "缺口市补齐缺口后耕地超过原规划目标，转为超额市（二(三)2）")
 
 
 def _surplus_claim(name, city, row, p, cite, findings, years, cities, i) -> tuple[Claim, Decimal]:
     stated = (row or {}).get("实际超额(亩)")
     surplus = stated if stated is not None else city["超额任务(亩)"]
-    if row is not None and not years.trusted("实际超额(亩)", row["_i"]):
+    if row is not None and not years.trusted("实际超额(亩)", row.i):
         surplus = None  # an unreadable 实际超额 must not fall back to 超额任务
     if surplus is None:
         # Its weight is unknown, so is every share of the pool: pending, never a weight of 0 (SPEC §1).
@@ -270,12 +285,12 @@ def _surplus_claim(name, city, row, p, cite, findings, years, cities, i) -> tupl
         findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", Where("年度")))
         return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
     plan = ("年末耕地面积(亩)", "现行规划目标(亩)", "原规划目标(亩)")
-    if not all(years.trusted(c, row["_i"]) for c in plan):
+    if not all(years.trusted(c, row.i) for c in plan):
         findings.append(error("MISSING_VALUE", f"超额市 {name} 的年末耕地面积或规划目标无法识别：二(三)2 的扣减与取消奖励无法判断，"
-                              "奖励待定。请更正该行。", years.where(row["_i"]), f"{CITE} 二(三)2"))
+                              "奖励待定。请更正该行。", years.where(row.i), f"{CITE} 二(三)2"))
         return Claim(name, surplus, None, None, "规划目标待核对，奖励待定"), None  # a penalty may be due too
     end, current, original = row.get("年末耕地面积(亩)"), row.get("现行规划目标(亩)"), row.get("原规划目标(亩)")
-    where = years.cell("年末耕地面积(亩)", row["_i"])
+    where = years.cell("年末耕地面积(亩)", row.i)
     if end is None or current is None or original is None:
         findings.append(warning("PLAN_UNCHECKED", f"超额市 {name} 缺少年末耕地面积或规划目标，无法按二(三)2 核对，按实际超额计权重。",
                                 where, f"{CITE} 二(三)2"))
@@ -300,7 +315,7 @@ def _share_pool(claims: list[Claim], pool: Decimal | None, cite, findings) -> Re
     table = ResultTable("超额市奖励", REWARD_COLUMNS)
     weights = [c.weight for c in claims]
     pending = pool is None or None in weights
-    total = None if None in weights else sum(weights, ZERO)
+    total = sum_or_pending(weights)
     shares = allocate_largest_remainder(pool, weights) if not pending and pool > 0 else None
     if pending and claims:
         why = "奖励资金池" if pool is None else "部分超额市的奖励权重"

@@ -9,6 +9,7 @@ incentive amount, at least half of which must reach village collectives (第七�
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from farmcli.model.findings import Finding, Where, error, warning
@@ -62,6 +63,18 @@ CHARTS = (ChartSpec("推荐乡镇激励金额（元）", "乡镇推荐", "乡镇
                     label="{乡镇名称}（{所属县}）"),)
 
 
+@dataclass(frozen=True)
+class Town:
+    """A township as settled: the row shown (`out`, exactly the result columns, filled in as the
+    township is judged and ranked), the 乡镇 row it comes from (`i`), and whether it is 待定 before
+    the ranking (`undecided`: its county's year or a condition could not be read; it may still take a
+    place in its city, so the ranking counts it)."""
+
+    out: dict
+    i: int
+    undecided: bool = False
+
+
 def misuse_years(value: object) -> tuple[list[int], str | None]:
     """'2022,2023' (also 、，; and spaces) → [2022, 2023]."""
     if value is None:
@@ -98,8 +111,7 @@ def settle(inputs: Inputs) -> Outcome:
         same = (county_key or f"?{town['所属县']}", town_keys[i])
         first = seen.setdefault(same, towns.lines[i])
         row = {"乡镇名称": town["乡镇名称"], "所属县": town["所属县"], "所属市": None, "评价得分": town["评价得分"],
-               "市内排名": None, "结果": EXCLUDED, "原因": "", "依据": "", "激励金额(元)": None, "村级最低(元)": None,
-               "_i": i}
+               "市内排名": None, "结果": EXCLUDED, "原因": "", "依据": "", "激励金额(元)": None, "村级最低(元)": None}
         rows.append(row)
         if first != towns.lines[i]:
             findings.append(error("DUPLICATE_TOWN", f"{town['乡镇名称']} 与第{first}行是同一乡（镇）（名称规范化后相同），重复出现。"
@@ -118,10 +130,10 @@ def settle(inputs: Inputs) -> Outcome:
                                   f"{CITE} 第五条"))
             # 待定, and like any 待定 township it may still take a place in its city's ranking
             row.update({"所属县": county_index.display(key), "所属市": counties.get("所属市", other_years[key]),
-                        "结果": UNDECIDED, "原因": f"所属县没有 {year} 年度的情况，无法判断", "依据": f"{CITE} 第五条",
-                        "_flag": True})
-            candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(row)
+                        "结果": UNDECIDED, "原因": f"所属县没有 {year} 年度的情况，无法判断", "依据": f"{CITE} 第五条"})
+            candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(Town(row, i, undecided=True))
             continue
+        candidate = Town(row, i)
         row["所属县"] = county_index.display(key)
         row["所属市"] = counties.get("所属市", county_rows[key])
         reasons = county_bars[key] + _town_bars(towns, i, town, p, cite, year, findings)
@@ -134,15 +146,13 @@ def settle(inputs: Inputs) -> Outcome:
                                   "它可能占用本市名额，本市的排名按它可能排在前面处理。请更正后重新结算。", unread[0][1],
                                   f"{CITE} 第五条、第六条"))
             row.update({"结果": UNDECIDED, "原因": f"{'、'.join(c for c, _ in unread)}无法识别，能否推荐待定",
-                        "依据": f"{CITE} 第五条、第六条", "_flag": True})
-        candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(row)
+                        "依据": f"{CITE} 第五条、第六条"})
+            candidate = replace(candidate, undecided=True)
+        candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(candidate)
 
     for city, members in candidates.items():
         _rank(city, members, quota, towns, p, cite, findings)
     table = ResultTable("乡镇推荐", COLUMNS, rows, counts=COUNTED)
-    for r in rows:
-        r.pop("_i")
-        r.pop("_flag", None)
     recommended = [r for r in rows if r["结果"] == RECOMMENDED]
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
               Total("待定乡镇数", sum(r["结果"] == UNDECIDED for r in rows), COUNT),
@@ -213,75 +223,76 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
     """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐.
     A township without a score cannot be ranked: where the quota forces a choice that its score
     would decide, neither it nor the scored townships it could overtake are recommended (待定)."""
-    flagged = [r for r in members if r.get("_flag")]  # 待定 already; they may still take a place
-    members = [r for r in members if not r.get("_flag")]
-    scored = sorted((r for r in members if r["评价得分"] is not None), key=lambda r: (-r["评价得分"], r["_i"]))
-    unscored = [r for r in members if r["评价得分"] is None]
+    flagged = [t for t in members if t.undecided]  # 待定 already; they may still take a place
+    members = [t for t in members if not t.undecided]
+    scored = sorted((t for t in members if t.out["评价得分"] is not None), key=lambda t: (-t.out["评价得分"], t.i))
+    unscored = [t for t in members if t.out["评价得分"] is None]
     if not members:
         return
+    city_name = members[0].out["所属市"]
     if city not in quota:
-        findings.append(error("NO_QUOTA", f"「名额」表中没有 {members[0]['所属市']}，其 {len(members)} 个乡（镇）均列为候补。",
+        findings.append(error("NO_QUOTA", f"「名额」表中没有 {city_name}，其 {len(members)} 个乡（镇）均列为候补。",
                               Where("名额"), f"{CITE} 第三条"))
         places, amount = 0, ZERO
     else:
         places, amount, places_at, amount_at = quota[city]
         if places is None:  # blank or unreadable: no ranking is made on it (SPEC §1)
-            findings.append(error("QUOTA_PENDING", f"{members[0]['所属市']} 的名额为空白或无法识别，无法排名，其 {len(members)} 个"
+            findings.append(error("QUOTA_PENDING", f"{city_name} 的名额为空白或无法识别，无法排名，其 {len(members)} 个"
                                   "乡（镇）结果待定。请填写名额后重新结算。", places_at, f"{CITE} 第三条"))
-            for r in members:
-                r.update({"结果": UNDECIDED, "原因": "本市名额空白或无法识别，无法排名", "依据": f"{CITE} 第三条"})
+            for t in members:
+                t.out.update({"结果": UNDECIDED, "原因": "本市名额空白或无法识别，无法排名", "依据": f"{CITE} 第三条"})
             return
         places = int(places)
         if amount is None and members:
-            findings.append(error("QUOTA_PENDING", f"{members[0]['所属市']} 的激励金额为空白或无法识别：推荐照常，"
+            findings.append(error("QUOTA_PENDING", f"{city_name} 的激励金额为空白或无法识别：推荐照常，"
                                   "激励金额和村级最低待定（合计亦待定）。请填写激励金额后重新结算。", amount_at, f"{CITE} 第三条"))
     everyone_fits = len(members) + len(flagged) <= places
     unknown = len(unscored) + len(flagged)  # townships whose place cannot be known: they may rank first
     if unscored and not everyone_fits and places > 0:
-        names = "、".join(r["乡镇名称"] for r in unscored)
-        findings.append(error("SCORE_MISSING", f"{members[0]['所属市']} 有 {len(members)} 个乡（镇）争 {places} 个名额，但 {names} "
+        names = "、".join(t.out["乡镇名称"] for t in unscored)
+        findings.append(error("SCORE_MISSING", f"{city_name} 有 {len(members)} 个乡（镇）争 {places} 个名额，但 {names} "
                               "缺少评价得分（空白或无法识别），排名无法确定：这些乡（镇）及其得分可能超过的乡（镇）结果待定，"
-                              "不予推荐。请填写评价得分后重新结算。", towns.cell("评价得分", unscored[0]["_i"]), f"{CITE} 第三条"))
+                              "不予推荐。请填写评价得分后重新结算。", towns.cell("评价得分", unscored[0].i), f"{CITE} 第三条"))
     village_rate = p["村级最低比例"]
     for rank, r in enumerate(scored, start=1):
-        r["市内排名"] = rank
+        r.out["市内排名"] = rank
         if everyone_fits or rank + (unknown if places else 0) <= places:
             _recommend(r, f"市内排名第 {rank}，在名额 {places} 个以内", amount, village_rate, towns, cite, findings)
         elif rank > places:
-            r.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
+            r.out.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
             _check_plan(towns, r, findings)
         else:
-            r.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）的评价得分或条件无法确定，名次可能后移",
-                      "依据": f"{CITE} 第三条"})
+            r.out.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）的评价得分或条件无法确定，名次可能后移",
+                          "依据": f"{CITE} 第三条"})
     for n, r in enumerate(unscored, start=len(scored) + 1):
         if everyone_fits:
-            r["市内排名"] = n  # after the scored ones, in ledger order: the report lists 推荐 by rank
+            r.out["市内排名"] = n  # after the scored ones, in ledger order: the report lists 推荐 by rank
             _recommend(r, f"本市乡（镇）数不超过名额 {places} 个，无需排名", amount, village_rate, towns, cite, findings)
         elif places == 0:
-            r.update({"结果": RESERVE, "原因": "本市无名额", "依据": f"{CITE} 第三条"})
+            r.out.update({"结果": RESERVE, "原因": "本市无名额", "依据": f"{CITE} 第三条"})
             _check_plan(towns, r, findings)
         else:
-            r.update({"结果": UNDECIDED, "原因": "缺少评价得分，名额不足以全部推荐，无法排名", "依据": f"{CITE} 第三条"})
+            r.out.update({"结果": UNDECIDED, "原因": "缺少评价得分，名额不足以全部推荐，无法排名", "依据": f"{CITE} 第三条"})
 
 
-def _recommend(r, reason, amount, village_rate, towns, cite, findings) -> None:
-    r.update({"结果": RECOMMENDED, "原因": reason, "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
-              "村级最低(元)": None if amount is None else round_money(amount * village_rate)})
+def _recommend(r: Town, reason, amount, village_rate, towns, cite, findings) -> None:
+    r.out.update({"结果": RECOMMENDED, "原因": reason, "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
+                  "村级最低(元)": None if amount is None else round_money(amount * village_rate)})
     _check_use(towns, r, village_rate, cite, findings)
 
 
-def _check_plan(towns, r, findings) -> None:
+def _check_plan(towns, r: Town, findings) -> None:
     """第八条: the plan goes with the list of recommended townships; a 候补 may still be compensated."""
-    if towns.get("使用方案已报送", r["_i"]) is False:
-        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r['乡镇名称']}（{r['结果']}）的专项资金使用方案尚未报送，"
-                                "应随推荐名单一并报送省自然资源厅。", towns.cell("使用方案已报送", r["_i"]), f"{CITE} 第八条"))
+    if towns.get("使用方案已报送", r.i) is False:
+        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r.out['乡镇名称']}（{r.out['结果']}）的专项资金使用方案尚未报送，"
+                                "应随推荐名单一并报送省自然资源厅。", towns.cell("使用方案已报送", r.i), f"{CITE} 第八条"))
 
 
-def _check_use(towns, r, village_rate, cite, findings) -> None:
-    i = r["_i"]
+def _check_use(towns, r: Town, village_rate, cite, findings) -> None:
+    i = r.i
     share = towns.get("村级分配比例", i)
     if share is not None and share < village_rate:
-        findings.append(error("VILLAGE_SHARE_LOW", f"{r['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
+        findings.append(error("VILLAGE_SHARE_LOW", f"{r.out['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
                               "受补偿激励的乡（镇）应将不低于一半的资金用于村级集体经济组织。", towns.cell("村级分配比例", i),
                               cite["村级最低比例"]))
     _check_plan(towns, r, findings)

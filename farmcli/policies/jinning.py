@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.model.cells import normalise_text
@@ -60,6 +61,17 @@ PROJECT_COLUMNS = [Col("项目编号", role=KEY), Col("项目名称"), Col("乡�
 CHARTS = (ChartSpec("各乡镇（街道）激励金额（元）", "乡镇汇总", "乡镇", ("乡镇激励(元)",), "bar"),)
 
 
+@dataclass(frozen=True)
+class Project:
+    """A project as settled: the row shown (`out`, exactly the result columns) and what the totals and
+    summaries need besides, never shown: the net revenue its incentive was computed on (ZERO unless
+    eligible; None while pending) and what was already paid, per payee column (blank = 0)."""
+
+    out: dict
+    revenue: Decimal | None
+    paid: dict[str, Decimal]
+
+
 def project_class(value: object) -> str | None:
     text = normalise_text(value or "").removesuffix("项目")
     return PROJECT_TYPES.get(text)
@@ -99,14 +111,14 @@ def settle(inputs: Inputs) -> Outcome:
     if inputs.year > p["实施截止日期"].year:
         findings.append(warning("MEASURE_EXPIRED", f"本办法实施期限至 {p['实施截止日期']}，{inputs.year} 年度只结算实施期限内验收的项目。",
                                 citation=cite["实施截止日期"]))
-    table = ResultTable("项目激励", PROJECT_COLUMNS)
-    for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings):
-        table.rows.append(_settle_project(projects, i, row, p, cite, inputs.year, findings))
+    settled = [_settle_project(projects, i, row, p, cite, inputs.year, findings)
+               for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings)]
+    table = ResultTable("项目激励", PROJECT_COLUMNS, [s.out for s in settled])
 
-    eligible = [r for r in table.rows if r["是否符合"] == ELIGIBLE]
+    eligible = [s for s in settled if s.out["是否符合"] == ELIGIBLE]
     town_index = inputs.names()  # 别名 applies to townships here and in 村组 alike
-    town_table, town_keys = _summary(table.rows, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)", town_index)
-    unit_table, _ = _summary(table.rows, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)", inputs.names())
+    town_table, town_keys = _summary(settled, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)", town_index)
+    unit_table, _ = _summary(settled, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)", inputs.names())
     tables = [table, town_table, unit_table]
     villages = inputs.tables.get("村组")
     if villages is not None:
@@ -127,29 +139,24 @@ def settle(inputs: Inputs) -> Outcome:
         Total("待核实项目数", sum(1 for r in table.rows if r["是否符合"] == UNCLEAR), COUNT),
     ]
     if p["启动资金计提比例"] is not None:
-        base = sum_or_pending(r["_净收益"] if r["乡镇激励(元)"] is not None else None for r in eligible)
+        base = sum_or_pending(s.revenue for s in eligible)
         totals.append(Total("启动资金(元)", None if base is None else round_money(base * p["启动资金计提比例"]), MONEY))
-    for r in table.rows:
-        r.pop("_净收益", None)
-        r.pop("_已拨付乡镇(元)", None)
-        r.pop("_已拨付建设单位(元)", None)
     return Outcome(tables, totals, findings)
 
 
-def _settle_project(projects, i, row, p, cite, year, findings) -> dict:
+def _settle_project(projects, i, row, p, cite, year, findings) -> Project:
     result = {c.name: row.get(c.name) for c in PROJECT_COLUMNS if c.name in row}
-    result.update({"乡镇激励(元)": ZERO, "建设单位激励(元)": ZERO, "应拨乡镇(元)": ZERO, "应拨建设单位(元)": ZERO,
-                   "_净收益": ZERO, "_已拨付乡镇(元)": row.get("已拨付乡镇(元)") or ZERO,
-                   "_已拨付建设单位(元)": row.get("已拨付建设单位(元)") or ZERO})
+    result.update({"乡镇激励(元)": ZERO, "建设单位激励(元)": ZERO, "应拨乡镇(元)": ZERO, "应拨建设单位(元)": ZERO})
+    paid = {c: row.get(c) or ZERO for c in ("已拨付乡镇(元)", "已拨付建设单位(元)")}
     status, reason, basis = _eligibility(projects, i, row, p, cite, year, findings)
     result.update({"是否符合": status, "原因": reason, "依据": basis})
-    paid_town, paid_unit = result["_已拨付乡镇(元)"], result["_已拨付建设单位(元)"]
+    paid_town, paid_unit = paid["已拨付乡镇(元)"], paid["已拨付建设单位(元)"]
     if status != ELIGIBLE:
         if paid_town or paid_unit:
             findings.append(error("PAID_NOT_DUE", f"项目 {row['项目编号']} {status}（{reason}），却已拨付激励 "
                                   f"{paid_town + paid_unit:,.2f} 元，应追回或核实。", projects.where(i), f"{CITE} 六(一)"))
             result["应拨乡镇(元)"], result["应拨建设单位(元)"] = -paid_town, -paid_unit
-        return result
+        return Project(result, ZERO, paid)
     klass = project_class(row["项目类型"])
     revenue = row["区政府净收益(元)"]
     town_rate, unit_rate = p[f"乡镇激励比例({klass})"], p[f"建设单位激励比例({klass})"]
@@ -158,19 +165,19 @@ def _settle_project(projects, i, row, p, cite, year, findings) -> dict:
         findings.append(error("MISSING_VALUE", f"项目 {row['项目编号']} 符合激励条件，但区政府净收益空白或无法识别：激励待定，"
                               "未计入合计，不予拨付。请填写后重新结算。", projects.cell("区政府净收益(元)", i), f"{CITE} 五"))
         result.update({"乡镇激励(元)": None, "建设单位激励(元)": None, "应拨乡镇(元)": None, "应拨建设单位(元)": None})
-        return result
+        return Project(result, None, paid)
     town, unit = round_money(revenue * town_rate), round_money(revenue * unit_rate)
     paid_ok = [projects.trusted(f"已拨付{who}(元)", i) for who in ("乡镇", "建设单位")]
     result.update({"乡镇激励(元)": town, "建设单位激励(元)": unit,
                    "应拨乡镇(元)": town - paid_town if paid_ok[0] else None,
-                   "应拨建设单位(元)": unit - paid_unit if paid_ok[1] else None, "_净收益": revenue,
+                   "应拨建设单位(元)": unit - paid_unit if paid_ok[1] else None,
                    "依据": f"{cite[f'乡镇激励比例({klass})']}（{klass} {town_rate:.0%}）；"
                            f"{cite[f'建设单位激励比例({klass})']}（{klass} {unit_rate:.0%}）；{CITE} 六(一) 一次性拨付"})
-    for who, due, paid in (("乡镇", town, paid_town), ("建设单位", unit, paid_unit)):
-        if paid > due:
-            findings.append(error("OVERPAID", f"项目 {row['项目编号']} 已拨付{who} {paid:,.2f} 元，超过应得激励 {due:,.2f} 元，"
-                                  f"多拨 {paid - due:,.2f} 元，应追回或核实。", projects.cell(f"已拨付{who}(元)", i), f"{CITE} 六(一)"))
-    return result
+    for who, due, already in (("乡镇", town, paid_town), ("建设单位", unit, paid_unit)):
+        if already > due:
+            findings.append(error("OVERPAID", f"项目 {row['项目编号']} 已拨付{who} {already:,.2f} 元，超过应得激励 {due:,.2f} 元，"
+                                  f"多拨 {already - due:,.2f} 元，应追回或核实。", projects.cell(f"已拨付{who}(元)", i), f"{CITE} 六(一)"))
+    return Project(result, revenue, paid)
 
 
 def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, str]:
@@ -212,17 +219,18 @@ def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, s
     return ELIGIBLE, "已取得验收批文", f"{CITE} 四、六(一)"
 
 
-def _summary(rows, key_column, amount, due, paid, index: NameIndex) -> tuple[ResultTable, list[str]]:
+def _summary(settled: list[Project], key_column, amount, due, paid, index: NameIndex) -> tuple[ResultTable, list[str]]:
     """Per township (or construction unit): eligible projects, incentive, paid and due. Names group
     through `index` (别名 applied); the keys are returned in table order."""
     groups: dict[str, dict] = {}
-    for r in rows:
+    for project in settled:
+        r = project.out
         key = index.add(r.get(key_column) or "（未填）")
         g = groups.setdefault(key, {key_column: index.display(key), "符合项目数": 0, amount: ZERO, "已拨付(元)": ZERO,
                                     "应拨(元)": ZERO})
         g["符合项目数"] += r["是否符合"] == ELIGIBLE
         g[amount] = sum_or_pending((g[amount], r[amount]))
-        g["已拨付(元)"] += r[f"_{paid}"]
+        g["已拨付(元)"] += project.paid[paid]  # a blank 已拨付 is 0, never pending (Project.paid)
         g["应拨(元)"] = sum_or_pending((g["应拨(元)"], r[due]))
     columns = [Col(key_column, role=KEY), Col("符合项目数", COUNT), Col(amount, MONEY), Col("已拨付(元)", MONEY),
                Col("应拨(元)", MONEY, PAY)]

@@ -6,7 +6,9 @@ findings out. No I/O, and bad data becomes findings, never exceptions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 
 from farmcli.model.compare import agree, exceeds, shown
 from farmcli.model.findings import Finding, Where, error, info, warning
@@ -64,6 +66,29 @@ PLAN_COLUMNS = [Col("乡镇名称", role=KEY), Col("批次", role=KEY), Col("条
 CHARTS = (ChartSpec("各乡镇完成比例（实施恢复面积 ÷ 下达任务）", "乡镇汇总", "乡镇名称", ("完成比例",)),)
 
 
+class Basis(Enum):
+    """What a township's 补助金额 rests on: its status, a value the code tests. `note` is the 备注
+    the clerk reads (the text shown is not tested anywhere)."""
+
+    ACCEPTED = "已验收入库"  # 验收入库面积 × 补助标准
+    ESTIMATED = "预计（未验收入库）"  # not yet accepted: 实施恢复面积 × 补助标准, a 预计数
+    PENDING = "待定（见错误）"  # a figure it rests on is blank or unreadable
+
+    @property
+    def note(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class SettledTown:
+    """A township as settled: its 乡镇汇总 row (`out`, exactly the result columns), its 拨付计划 rows,
+    and the status of its 补助金额 (`basis`), which the totals test instead of reading 备注."""
+
+    out: dict
+    instalments: list[dict]
+    basis: Basis
+
+
 def settle(inputs: Inputs) -> Outcome:
     towns: Table = inputs.tables["乡镇"]
     p, cite = inputs.params, inputs.citations
@@ -75,10 +100,11 @@ def settle(inputs: Inputs) -> Outcome:
 
     summary = ResultTable("乡镇汇总", SUMMARY_COLUMNS)
     plan = ResultTable("拨付计划", PLAN_COLUMNS)
-    for i, _ in towns.unique_records("乡镇名称", "DUPLICATE_TOWN", "乡镇", findings, keys):
-        row, instalments = _settle_town(towns, i, index.display(keys[i]), parcels, payments, keys[i], p, cite, findings)
-        summary.rows.append(row)
-        plan.rows.extend(instalments)
+    settled = [_settle_town(towns, i, index.display(keys[i]), parcels, payments, keys[i], p, cite, findings)
+               for i, _ in towns.unique_records("乡镇名称", "DUPLICATE_TOWN", "乡镇", findings, keys)]
+    for town in settled:
+        summary.rows.append(town.out)
+        plan.rows.extend(town.instalments)
 
     as_of = as_of_date(inputs.as_of, inputs.year)
     findings += future_dates(inputs.tables.get("图斑"), "验收日期", as_of, "验收入库", cite["验收截止日期"])
@@ -90,7 +116,7 @@ def settle(inputs: Inputs) -> Outcome:
         Total("下达任务(亩)", t["下达任务(亩)"], AREA), Total("实施恢复面积(亩)", t["实施恢复面积(亩)"], AREA),
         Total("完成比例", t["完成比例"], RATIO), Total("验收入库面积(亩)", t["验收入库面积(亩)"], AREA),
         Total("合同金额(元)", t["合同金额(元)"], MONEY), Total("补助金额(元)", t["补助金额(元)"], MONEY, PAY),
-        Total("其中预计补助金额(元)", sum_or_pending(r["补助金额(元)"] for r in summary.rows if r["备注"].startswith("预计")),
+        Total("其中预计补助金额(元)", sum_or_pending(s.out["补助金额(元)"] for s in settled if s.basis is Basis.ESTIMATED),
               MONEY),
         Total("应拨(元)", t["应拨(元)"], MONEY), Total("已拨付(元)", t["已拨付(元)"], MONEY),
         Total("待拨付(元)", t["待拨付(元)"], MONEY, PAY), Total("未匹配拨付(元)", payments.unmatched_total, MONEY),
@@ -99,7 +125,7 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([summary, plan], totals, findings)
 
 
-def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
+def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings) -> SettledTown:
     std, first_rate, first_progress = p["补助标准"], p["首笔拨付比例"], p["首笔拨付进度"]
     sched_cite = cite["首笔拨付比例"]
     task = towns.get("下达任务(亩)", i)
@@ -164,12 +190,13 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
         findings.append(info("ESTIMATE", f"{name} 尚未验收入库，补助金额 {subsidy:,.2f} 元为按实施恢复面积计算的预计数，"
                              "验收入库后以验收入库面积为准。", towns.cell("验收入库面积(亩)", i), cite["补助标准"]))
 
+    status = Basis.PENDING if subsidy is None else Basis.ESTIMATED if estimate else Basis.ACCEPTED
     basis = f"{cite['补助标准']}（补助金额 = {'实施恢复面积' if estimate else '验收入库面积'} × {std} 元/亩）；{sched_cite}"
     row = {
         "乡镇名称": name, "下达任务(亩)": task, "实施恢复面积(亩)": implemented, "完成比例": ratio,
         "验收入库面积(亩)": accepted, "合同金额(元)": contract, "补助金额(元)": subsidy, "已拨付(元)": paid,
         "待拨付(元)": pending, "工程进度": progress, "应拨(元)": due,
-        "备注": ("预计（未验收入库）" if estimate else "已验收入库") if subsidy is not None else "待定（见错误）",
+        "备注": status.note,
         "依据": basis,
     }
     instalments = [
@@ -180,7 +207,7 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings):
                  f"（当前 {_pct(stated_progress) if stated_progress is not None else '未填，视为完工'}）",
          "条件已满足": final_due, "金额(元)": final, "依据": f"{sched_cite}（补助金额 - 首笔）"},
     ]
-    return row, instalments
+    return SettledTown(row, instalments, status)
 
 
 def _pct(value) -> str:

@@ -109,7 +109,7 @@ def _paid_before_acceptance(inputs: Inputs, tables: list[ResultTable], index, ci
         for on, i, amount in sorted(rows, key=lambda r: (r[0], r[1])):
             running += amount
             if running > instalment:
-                before = sum(a for _, _, a in rows)
+                before = sum_or_pending(a for _, _, a in rows)  # none pending: checked above
                 out.append(warning("CROSS_PAID_BEFORE_DUE", f"{town} 验收入库（{accepted[key]:%Y-%m-%d}）之前已拨付 {_yuan(before)}，"
                                    f"超过首笔 {_yuan(instalment)}，超出 {_yuan(before - instalment)}：尾款应在完成全部工程量并通过验收、"
                                    f"指标入库后支付（本笔 {on:%Y-%m-%d}）。请核实拨付日期或验收日期。",

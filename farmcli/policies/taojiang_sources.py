@@ -113,12 +113,12 @@ def match_payments(table, index, findings) -> Payments:
     nameless: Decimal | None = ZERO  # rows without a 单位名称 (KEY_MISSING): paid to no township, but no 元 disappears
     for i, (name, amount) in enumerate(zip(table.columns["单位名称"], table.columns["金额(元)"])):
         if name is None:
-            nameless = None if nameless is None or i in unreadable else nameless + (amount or ZERO)
+            nameless = sum_or_pending((nameless, None if i in unreadable else amount or ZERO))
             continue
         key = index.resolve(name)
         if key is None:
             entry = unmatched.setdefault(str(name), [i, ZERO])
-            entry[1] = None if entry[1] is None or i in unreadable else entry[1] + (amount or ZERO)
+            entry[1] = sum_or_pending((entry[1], None if i in unreadable else amount or ZERO))
         elif i in unreadable or by_town[key] is None:
             by_town[key] = None
         else:
