@@ -34,7 +34,8 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
     # killed run the next run's recovery clears them with the rest (atomic.recover: .<stem>.*.tmp).
     temps = [path.with_name(f"{path.name}.{part}.tmp") for part in ("results", "values")[:1 if kept else 2]]
     try:
-        ledger = s.package if kept else _write_values_copy(s, temps[1], progress)  # the reader's open package
+        # the reader's open package, or the values copy (with what its sheets say, where known as written)
+        ledger, digests = (s.package, s.digests) if kept else _write_values_copy(s, temps[1], progress)
         earlier = read_record(s.package) if kept else None
         names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier))
         w = Writer(temps[0])
@@ -42,7 +43,7 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
         written = [sheet.get_name() for sheet in w.book.worksheets()]
         w.book.close()
         if callable(record):
-            prints, make = _fingerprints(temps[0], ledger, drop, s.digests if kept else {}), record
+            prints, make = _fingerprints(temps[0], ledger, drop, digests), record
             # called once every sheet is written: each fingerprint goes with its part's stamp
             record = lambda stamps: make(written, [[n, f, stamps.get(n, "")] for n, f in prints])  # noqa: E731
         report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
@@ -119,18 +120,20 @@ def _suffixed(name: str, number: int) -> str:
     return name[:31 - len(suffix)] + suffix
 
 
-def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> Path:
+def _write_values_copy(s: Settlement, path: Path, progress: Progress | None = None) -> tuple[Path, dict]:
     """A ledger whose parts cannot be kept (.xls, .ods): its sheets copied as values, as a package
-    the results are then transplanted into like any .xlsx ledger's."""
+    the results are then transplanted into like any .xlsx ledger's; with what a folder's combined
+    sheets say, digested as they were written (sheet → (digest, holds a formula))."""
     from farmcli.read.workbook import open_workbook
 
     if s.combined is not None:  # a folder's combined sheets (SPEC §8), each row with 来源文件 and 来源行
         from farmcli.outputs.workbook.valuesheets import write_values_package
 
-        return write_values_package(s.combined, path, progress)
+        written = write_values_package(s.combined, path, progress)
+        return path, {name: (digest, False) for name, digest in written.items()}
     book = open_workbook(s.ledger)  # the Settlement keeps no reader's handle: read the values again
     w = Writer(path)
     for sheet in book.sheet_names:
         w.copy_sheet(sheet, book.rows(sheet), progress)
     w.book.close()
-    return path
+    return path, {}

@@ -6,6 +6,10 @@ xlsxwriter: a province's folder is a million rows, and xlsxwriter's per-cell wor
 more than the whole settlement may (issue 28: at most 0.7 × calamine reading every file plus
 xlsxwriter writing the combined sheets). Text is written as inline strings (so `=…` stays
 text), numbers exactly as the Decimal reads, dates as serials with a yyyy-mm-dd format.
+
+Each sheet is digested as it is written (`ReadBack`), as calamine will read it back: the record's
+fingerprint then needs no second read of a million-row sheet, whose grid alone would cost half a
+gigabyte (issue 28: a province's folder within 1 GiB).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from farmcli.model.cells import column_letter
 from farmcli.model.progress import STEP, Progress
+from farmcli.read.digest import BATCH, SheetDigest
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -36,9 +41,11 @@ STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet
           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
-def write_values_package(book, path: Path, progress: Progress | None = None) -> Path:
-    """`book` (sheet_names, rows(sheet) → header then rows) as a minimal .xlsx package at `path`."""
+def write_values_package(book, path: Path, progress: Progress | None = None) -> dict[str, str]:
+    """`book` (sheet_names, rows(sheet) → header then rows) as a minimal .xlsx package at `path`.
+    Returns each sheet's digest as calamine will read it back (read/digest.py), where it can tell."""
     names = list(book.sheet_names)
+    digests = {}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", _content_types(len(names)))
         z.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
@@ -55,8 +62,10 @@ def write_values_package(book, path: Path, progress: Progress | None = None) -> 
         z.writestr("xl/styles.xml", STYLES)
         for n, name in enumerate(names, 1):
             with z.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as part:
-                _write_sheet(part, name, book.rows(name), progress)
-    return path
+                digest = _write_sheet(part, name, book.rows(name), progress)
+            if digest is not None:
+                digests[name] = digest
+    return digests
 
 
 def _content_types(count: int) -> str:
@@ -94,16 +103,18 @@ def _cell(ref: str, value) -> str:
     return _cell(ref, str(value))
 
 
-def _write_sheet(part, name: str, rows, progress: Progress | None) -> None:
+def _write_sheet(part, name: str, rows, progress: Progress | None) -> str | None:
     part.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}"><sheetData>'
                .encode("utf-8"))
     letters: list[str] = []
     buffer: list[str] = []
     total = len(rows)
+    back = ReadBack()
     for r, row in enumerate(rows, start=1):
         while len(letters) < len(row):
             letters.append(column_letter(len(letters)))
         buffer.append(f'<row r="{r}">' + "".join(_cell(f"{letters[c]}{r}", v) for c, v in enumerate(row)) + "</row>")
+        back.add(row)
         if r % STEP == 0:
             part.write("".join(buffer).encode("utf-8"))
             buffer.clear()
@@ -112,3 +123,85 @@ def _write_sheet(part, name: str, rows, progress: Progress | None) -> None:
     part.write(("".join(buffer) + "</sheetData></worksheet>").encode("utf-8"))
     if progress is not None:
         progress(f"写出「{name}」", total, total)
+    return back.hexdigest()
+
+
+def _read_back(value) -> object:
+    """What calamine reads from the cell `_cell` writes for `value` ('' for a blank; `_UNSURE` where
+    its reading cannot be foretold exactly: a time of day goes through a float serial, and an XML
+    reader may turn a carriage return into a line feed)."""
+    kind = type(value)
+    if value is None:
+        return ""
+    if kind is str:
+        return _CONTROL.sub("", value) if "\r" not in value else _UNSURE
+    if kind is Decimal:
+        return float(value) if value.is_finite() else str(value)
+    if kind is bool:
+        return value
+    if kind in (int, float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time(0) and value.tzinfo is None else _UNSURE
+    if isinstance(value, dt.date):
+        return value
+    return _read_back(str(value))
+
+
+_UNSURE = object()
+
+
+class ReadBack:
+    """A sheet's digest as calamine reads back what `_write_sheet` writes: rows from row 1, cells
+    from the first column holding a value to the last, the blank rows at the end left out
+    (read/digest.py `SheetDigest`). The rows go by once, never held: a row wider than those already
+    digested, a sheet whose column A is blank throughout, or a cell whose reading cannot be foretold
+    leaves the digest unknown (None), and the fingerprint then reads the sheet back instead."""
+
+    def __init__(self) -> None:
+        self._digest = SheetDigest(0)
+        self._width = 0  # cells per row so far (from column A)
+        self._column_a = False  # a value in column A: calamine's rows then start there
+        self._digested = False  # rows already digested at `_width`: it can no longer grow
+        self._blank = 0  # blank rows not yet digested (left out if no row with a value follows)
+        self._batch: list[list] = []
+        self._unsure = False
+
+    def add(self, row: list) -> None:
+        if self._unsure:
+            return
+        cells = [_read_back(v) for v in row]
+        if _UNSURE in cells:
+            self._unsure = True
+            return
+        used = [c for c, v in enumerate(cells) if v != ""]
+        if not used:
+            self._blank += 1
+            return
+        if used[-1] >= self._width:
+            if self._digested:
+                self._unsure = True
+                return
+            self._width = used[-1] + 1
+        self._column_a = self._column_a or used[0] == 0
+        for _ in range(self._blank):
+            self._take([])
+        self._blank = 0
+        self._take(cells)
+
+    def _take(self, cells: list) -> None:
+        self._batch.append(cells)
+        if len(self._batch) == BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        width = self._width
+        self._digest.add_batch([c[:width] + [""] * (width - len(c[:width])) for c in self._batch])
+        self._batch = []
+        self._digested = True
+
+    def hexdigest(self) -> str | None:
+        if self._unsure or not self._column_a:
+            return None
+        self._flush()
+        return self._digest.hexdigest()
