@@ -28,7 +28,7 @@ from farmcli.scoring import pipeline as scoring
 from farmcli.settlement.build import (Ledger, Settlement, _formula_findings, aliases_of, choose_policy,
                                       policy_and_year, read_settings, settle_tables)
 from farmcli.settlement.pending import hold_pending
-from farmcli.settlement.pause import collector_paused
+from farmcli.settlement.pause import collect_garbage, collector_paused
 
 PER_FILE_KEYS = ("填报单位", "说明", "备注")  # 设置 keys each file states for itself
 
@@ -96,6 +96,7 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
             progress("读取各单位台账", n, len(files))
         if not f.failed:
             _read_file(f, module)
+            collect_garbage()  # the file's XML trees, kept by their parsers' reference cycles
     if progress is not None:
         progress("读取各单位台账", len(files), len(files))
     cycle = Cycle(module, files, _main_file(folder, files, module, main))
