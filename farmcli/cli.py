@@ -139,14 +139,17 @@ def _progress(enabled: bool):
         return None, nullcontext()
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
+    from farmcli.model.progress import bar_name, unit_of
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} {task.fields[unit]}"),
                    TimeElapsedColumn(), console=stderr_console(), transient=True)
     tasks: dict[str, int] = {}
 
     def report(what: str, done: int, total: int | None) -> None:
-        if what not in tasks:
-            tasks[what] = bar.add_task(what, total=total)
-        bar.update(tasks[what], completed=done, total=total)
+        name = bar_name(what)  # a folder's bar names the file under way
+        if name not in tasks:
+            tasks[name] = bar.add_task(what, total=total, unit=unit_of(what))
+        bar.update(tasks[name], completed=done, total=total, description=what)
 
     return report, bar
 

@@ -289,3 +289,11 @@ def test_the_folder_workbook_validates_and_keeps_values_exact(folder):
     gaoqiao = [r for r in rows if r[0] == "高桥镇-台账.xlsx"]
     assert gaoqiao[0][2:5] == ("G1", "高桥镇", 50.1234) and gaoqiao[0][6].date().isoformat() == "2022-11-30"
     assert gaoqiao[1][2] == "+G2"  # text stays text, never a formula
+
+
+def test_the_folders_progress_names_each_file_as_it_is_read(folder):
+    seen = []
+    farmcli.settle(folder, 2022, progress=lambda what, done, total: seen.append((what, done, total)))
+    files = [x for x in seen if x[0].startswith("读取各单位台账文件")]
+    assert [x[1] for x in files] == [0, 1, 2, 3] and {x[2] for x in files} == {3}
+    assert {x[0].partition("：")[2] for x in files[:-1]} == {"桃江县台账.xlsx", "修山镇-台账.xlsx", "高桥镇-台账.xlsx"}

@@ -62,3 +62,15 @@ def test_the_progress_bar_is_made_only_when_enabled():
         report("写出「图斑」", 10, 100)
         report("写出「图斑」", 100, 100)
     assert bar.tasks[0].completed == 100
+
+
+def test_a_folders_bar_counts_files_and_names_the_one_under_way():
+    report, bar = cli._progress(enabled=True)
+    with bar:
+        report("读取各单位台账文件：修山镇-台账.xlsx", 0, 3)
+        report("读取各单位台账文件：高桥镇-台账.xlsx", 1, 3)
+        report("读取「图斑」", 5, 10)
+        report("读取各单位台账文件", 3, 3)
+    files, rows = bar.tasks
+    assert (files.completed, files.total, files.fields["unit"]) == (3, 3, "个文件")
+    assert rows.fields["unit"] == "行" and len(bar.tasks) == 2  # one bar for the files, not one per name

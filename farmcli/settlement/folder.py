@@ -17,7 +17,7 @@ from pathlib import Path
 from farmcli.model.cells import normalise_text
 from farmcli.model.findings import ERROR, WARNING, Finding, LedgerError, Where, error, info, warning
 from farmcli.model.names import key_form, name_key
-from farmcli.model.progress import Progress
+from farmcli.model.progress import FILES, Progress
 from farmcli.model.result import COUNT, Col, ResultTable
 from farmcli.model.schema import ALIASES
 from farmcli.model.table import Table, check_totals
@@ -93,12 +93,12 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
     data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
     for n, f in enumerate(files):
         if progress is not None:
-            progress("读取各单位台账", n, len(files))
+            progress(f"{FILES}：{f.name}", n, len(files))
         if not f.failed:
-            _read_file(f, module)
+            _read_file(f, module, progress)  # a big file shows its rows too
             collect_garbage()  # the file's XML trees, kept by their parsers' reference cycles
     if progress is not None:
-        progress("读取各单位台账", len(files), len(files))
+        progress(FILES, len(files), len(files))
     cycle = Cycle(module, files, _main_file(folder, files, module, main))
     cycle.apply()
     if others:
@@ -151,10 +151,10 @@ def _first_look(folder: Path, path: Path) -> _File:
                  [f.in_file(name) for f in found])
 
 
-def _read_file(f: _File, module) -> None:
+def _read_file(f: _File, module, progress: Progress | None = None) -> None:
     """Every sheet the policy reads, in this file (a sheet a county requires may be absent here)."""
     try:
-        book = open_workbook(f.path)
+        book = open_workbook(f.path, progress)
         found = _formula_findings(book)
         for spec in module.SHEETS:
             table, more = read_table(book, replace(spec, required=False))
