@@ -32,3 +32,13 @@ def test_values_too_fine_or_too_big_fall_back_to_exact_python_ints():
 def test_mixed_scales_are_held_at_the_finest():
     fixed = Fixed.of([Decimal("391.87"), Decimal("0.0001"), None, Decimal("12")])
     assert fixed.scale == 4 and list(fixed.ints) == [3918700, 1, 0, 120000]
+
+
+def test_one_object_or_many_for_a_value_gives_the_same_ints():
+    """Distinct objects are told apart by id: a value shared by many rows is looked at once, and equal
+    values held as separate objects (or written differently: 1.50 and 1.5) each count exactly."""
+    shared = Decimal("1.5")
+    values = [shared, shared, Decimal("1.50"), Decimal("1.5"), None, None, Decimal("-0.25")]
+    fixed = Fixed.of(values)
+    assert fixed.scale == 2 and list(fixed.ints) == [150, 150, 150, 150, 0, 0, -25]
+    assert fixed.decimal(fixed.ints.sum()) == Decimal("5.75")
