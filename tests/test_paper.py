@@ -173,5 +173,5 @@ def test_every_policys_approval_form_takes_one_page(others, policy):
     last = re.sub(r"\s+", "", report[-1])
     assert "合计" in last and "自然资源局意见" in last and "财政局意见" in last and "签字（盖章）" in last
     book = [p for p in pages(others / f"{stem}-{stem[-4:]}年度结算.pdf") if FOOTER.search(p)]
-    sheet = [p for p in book if "年度资金拨付审批表" in p]
+    sheet = [p for p in book if f"年度资金{'收回' if policy == 'jiangsu-fund' else '拨付'}审批表" in p]
     assert len(sheet) == 1 and "财政局意见" in sheet[0]  # the result sheet: one page, approval blocks included

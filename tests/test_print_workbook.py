@@ -53,8 +53,8 @@ def test_every_result_sheet_is_set_up_for_a4(books, policy):
         assert ws.page_setup.paperSize == 9, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title  # 1 is the default
         # the 资金拨付审批表 is one page (issue 26 §2); the other sheets are one page wide, as long as they are
-        assert ws.page_setup.fitToHeight == (1 if ws.title == "资金拨付审批表" else 0) or \
-            (ws.title == "资金拨付审批表" and ws.page_setup.fitToHeight is None), ws.title
+        form = ws.title in (APPROVAL, RECOVERY)
+        assert ws.page_setup.fitToHeight == (1 if form else 0) or (form and ws.page_setup.fitToHeight is None), ws.title
         assert f"{region}{s.year}年度{ws.title}" in ws.oddHeader.center.text, ws.title
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页", ws.title
         if ws.title != "图表":
@@ -207,7 +207,7 @@ def test_a_wide_table_wraps_its_text_and_keeps_its_numbers():
     assert not landscape_for(narrow) and narrow == [12, 14]  # a narrow table is left as it is
 
 
-APPROVAL = "资金拨付审批表"
+APPROVAL, RECOVERY = "资金拨付审批表", "资金收回审批表"  # a recovery form's sheet says so (jiangsu-fund)
 
 
 def approval_rows(ws) -> tuple[list[str], list[dict], dict]:
@@ -226,7 +226,9 @@ def test_every_sample_has_its_approval_form_in_the_workbook_and_the_word_report(
     import docx
 
     s, path = books[policy]
-    ws = openpyxl.load_workbook(path)[APPROVAL]
+    book = openpyxl.load_workbook(path)
+    ws = book[RECOVERY if policy == "jiangsu-fund" else APPROVAL]
+    assert (APPROVAL in book.sheetnames) == (policy != "jiangsu-fund")  # never both, never the wrong one
     header, rows, total = approval_rows(ws)
     verb = "收回" if policy == "jiangsu-fund" else "拨付"
     amount, words = f"本次{verb}", f"本次{verb}（大写）"
@@ -279,3 +281,22 @@ def test_a_citation_shared_by_every_row_is_printed_once_under_the_table(books):
     # citations that differ from row to row stay beside their rows
     s, path = books["jiangsu-fund"]
     assert "依据" in [c.value for c in openpyxl.load_workbook(path)["项目结算"][1]]
+
+
+def test_a_recovery_forms_sheet_is_named_for_it_and_re_settling_replaces_it(tmp_path):
+    """jiangsu-fund moves money back: its form is filed as a 资金收回审批表, sheet and printed title alike;
+    settling the settlement workbook again leaves one such sheet, not a second one beside it."""
+    import shutil
+
+    import farmcli
+
+    ledger = tmp_path / "台账.xlsx"
+    shutil.copy(ROOT / "sample_data" / "jiangsu-fund-2024.xlsx", ledger)
+    written = farmcli.settle(ledger, 2024).write(tmp_path)
+    output = next(p for p in written.paths.values() if str(p).endswith(".xlsx"))
+    book = openpyxl.load_workbook(output)
+    assert RECOVERY in book.sheetnames and APPROVAL not in book.sheetnames
+    assert "资金收回审批表" in book[RECOVERY].oddHeader.center.text
+    farmcli.settle(output, 2024).write(tmp_path)  # the settlement workbook settled again, in place
+    names = openpyxl.load_workbook(output).sheetnames
+    assert names.count(RECOVERY) == 1 and not [n for n in names if "审批表" in n and n != RECOVERY]

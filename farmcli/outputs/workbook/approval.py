@@ -1,5 +1,6 @@
 """资金拨付审批表 as a result sheet of the workbook: the same rows as the Word report's last page
-(the document model's `Approval`), on one A4 page, with the two bureaus' approval blocks below."""
+(the document model's `Approval`), on one A4 page, with the two bureaus' approval blocks below.
+A recovery form (the money flows back) is the sheet 资金收回审批表."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ WIDTHS = {"序号": 5, "单位": 14, "补助总额": 14, "已拨付": 14, "本�
           "本次收回": 14, "本次收回（大写）": 30, "备注": 16}
 
 
+APPROVAL_SHEET = "资金拨付审批表"  # the sheet of the form, when the policy pays someone
+RECOVERY_SHEET = "资金收回审批表"  # …and when the money flows back (a recovery form: jiangsu-fund)
+
+
 def approval_of(s):
     """The settlement's 资金拨付审批表, or None when the policy pays no one."""
     from farmcli.outputs.reports.document import build
@@ -19,20 +24,24 @@ def approval_of(s):
     return build(s, dt.date(2000, 1, 1)).approval
 
 
+def form_sheet(form) -> str:
+    """The sheet's name says what the form is: a 资金收回审批表 is not filed as a 拨付 one."""
+    return RECOVERY_SHEET if form is not None and form.recover else APPROVAL_SHEET
+
+
 def write_approval(w, s, names: dict[str, str]):
     """The 审批表 sheet; returns the form (for the payee chart), or None."""
-    from farmcli.outputs.workbook.filled import APPROVAL_SHEET
     from farmcli.outputs.reports.paper import title
 
     a = approval_of(s)
     if a is None:
         return None
-    ws = w.book.add_worksheet(names[APPROVAL_SHEET])
+    ws = w.book.add_worksheet(names[form_sheet(a)])
     widths = [max(WIDTHS.get(c.name, 12), max([display_width(show(r.get(c.name), c.kind)) + 2 for r in a.body()]))
               for c in a.columns]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    page_setup(ws, title(s, APPROVAL_SHEET), widths, header_rows=1)
+    page_setup(ws, title(s, form_sheet(a)), widths, header_rows=1)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)  # the form is one page: up to 20 payees at full size
     for c, col in enumerate(a.columns):

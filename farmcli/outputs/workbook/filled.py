@@ -82,7 +82,6 @@ def _all_sheet_names(s: Settlement) -> list[str]:
     return list(dict.fromkeys([*s.sheet_names, *names]))
 
 
-APPROVAL_SHEET = "资金拨付审批表"  # written by outputs/workbook/approval.py when the policy pays someone
 
 
 def result_sheet_names(s: Settlement, earlier: bool,
@@ -93,11 +92,13 @@ def result_sheet_names(s: Settlement, earlier: bool,
     without the list, every sheet named like a result sheet (plain or suffixed) — and the new ones
     take the names left free; in any other ledger a sheet named like a result sheet keeps its
     name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
-    wanted = ["结算总览", *(t.name for t in s.tables), APPROVAL_SHEET, "图表", "变更", "发现问题", "参数"]
+    from farmcli.outputs.workbook.approval import APPROVAL_SHEET, RECOVERY_SHEET, approval_of, form_sheet
+
+    wanted = ["结算总览", *(t.name for t in s.tables), form_sheet(approval_of(s)), "图表", "变更", "发现问题", "参数"]
     ledger = _all_sheet_names(s)
     if earlier:
-        old = set(earlier_sheets) if earlier_sheets is not None else \
-            {n for n in wanted} | {_suffixed(n, 1) for n in wanted}
+        known = {*wanted, APPROVAL_SHEET, RECOVERY_SHEET}  # a form sheet of either name is an earlier result
+        old = set(earlier_sheets) if earlier_sheets is not None else known | {_suffixed(n, 1) for n in known}
         old.add(RECORD_SHEET)
         drop = [n for n in ledger if n in old]
         ledger = [n for n in ledger if n not in old]
