@@ -7,6 +7,7 @@ the `绩效评分` table, totals and findings out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from farmcli.model.cells import normalise_text
@@ -31,6 +32,52 @@ SCORE_COLUMNS = [Col("一级指标"), Col("二级指标"), Col("三级指标", r
 
 
 AUDITED_GRADE, CLAIMED_GRADE = "评价等级", "自评等级"  # the totals the scoring sheet prints under 总分
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A column of the scoring sheet merged over the rows it heads (附件2): its runs are those of
+    `merge_by`, and its points column (if any) is shown beside its name, as in 附件2."""
+
+    column: str
+    merge_by: tuple[str, ...]
+    points: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """How the 绩效评分 table is laid out as a sheet, like 附件2: the outputs read this, never
+    scoring's column names (issue 23 §1)."""
+
+    headings: tuple[Heading, ...]
+    item: str  # the item's text, numbered by `number` where its `group` has several items
+    number: str
+    group: str
+    scores: tuple[str, ...]  # points, claimed, audited: figures, summed under 总分
+    basis: str
+    widths: tuple[int, ...]  # one per column, in print units; the text columns wrap narrower
+
+    @property
+    def columns(self) -> list[str]:
+        return [h.column for h in self.headings] + [self.item, *self.scores, self.basis]
+
+
+_LEVELS = ("一级指标", "二级指标", "三级指标")
+SCORE_SHEET = ScoreSheet(
+    headings=(Heading("一级指标", _LEVELS[:1], "一级分值"), Heading("二级指标", _LEVELS[:2], "二级分值"),
+              Heading("三级指标", _LEVELS, "三级分值"), Heading("指标内容", _LEVELS)),
+    item="指标说明", number="序号", group="三级指标", scores=("分值", "自评得分", "审核得分"), basis="依据或公式",
+    widths=(10, 12, 14, 30, 44, 7, 9, 9, 50))
+# The ledger's 绩效 sheet as the blank template lays it out: every item of the framework, the unit
+# fills in its claim (`CLAIMS_SHEET`'s 自评得分) between 0 and the item's points.
+CLAIM_TEMPLATE = ("一级指标", "二级指标", "三级指标", "序号", "指标说明", "分值", "自评得分")
+CLAIM_COLUMN = "自评得分"
+CLAIM_WIDTHS = (8, 10, 16, 6, 60, 6, 10)
+
+
+def claim_template_rows(framework: Framework) -> list[list]:
+    """The 绩效 sheet's rows for the blank template: each item of `framework`, its claim left blank."""
+    return [[i.level1, i.level2, i.level3, i.seq, i.text, float(i.points)] for i in framework.items]
 
 
 def grade(total: Decimal, p: dict) -> str:

@@ -19,7 +19,7 @@ from farmcli.outputs.reports import paper
 from farmcli.outputs.workbook.approval import write_approval
 from farmcli.outputs.workbook.charts import add_charts
 from farmcli.outputs.workbook.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, shown_text, unbroken, widths_for
-from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE
+from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE, SCORE_SHEET
 from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
 from farmcli.settlement.build import Settlement
 
@@ -99,30 +99,33 @@ class Writer:
         wrap = book.add_format({"text_wrap": True, "valign": "vcenter", "border": 1, **font})
         score = book.add_format({"num_format": "0.00", "valign": "vcenter", "border": 1, **font})
         bold = book.add_format({"bold": True, "border": 1, "align": "center", "num_format": "0.00", **font})
-        headers = ["一级指标", "二级指标", "三级指标", "指标内容", "指标说明", "分值", "自评得分", "审核得分", "依据或公式"]
+        layout = SCORE_SHEET  # declared by scoring: which columns merge, which are scores (附件2)
+        headers = layout.columns
+        first_score = len(layout.headings) + 1
+        last_score = first_score + len(layout.scores) - 1
         # the text wraps to fit the page at 85% or more (SPEC §6); the scores keep their width
-        widths = fit(headers, [10, 12, 14, 30, 44, 7, 9, 9, 50], [0, 0, 0, 0, 0, 7, 9, 9, 0])
+        keep = [w if first_score <= c <= last_score else 0 for c, w in enumerate(layout.widths)]
+        widths = fit(headers, list(layout.widths), keep)
         page_setup(ws, title or table.name, widths)
         ws.write_row(0, 0, headers, self.paper.header)
         rows = table.rows
         cells: dict[tuple[int, int], object] = {}
         for r, row in enumerate(rows, start=1):
-            siblings = [x for x in rows if x["三级指标"] == row["三级指标"]]
-            cells[(r, 4)] = f"{row['序号']}、{row['指标说明']}" if len(siblings) > 1 else row["指标说明"]
-            for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
+            siblings = [x for x in rows if x[layout.group] == row[layout.group]]
+            text = row[layout.item]
+            cells[(r, first_score - 1)] = f"{row[layout.number]}、{text}" if len(siblings) > 1 else text
+            for c, key in enumerate(layout.scores, start=first_score):
                 cells[(r, c)] = row[key]
-            cells[(r, 8)] = row["依据或公式"]
+            cells[(r, last_score + 1)] = row[layout.basis]
         # Merged cells span rows, and constant-memory mode writes rows in order only: the first cell of
         # each merge gets its value, the others a formatted blank, all in row order; the ranges are
         # registered afterwards, as xlsxwriter's own merge_range would (its `merge` list).
         merges = []
-        for c, key, label in ((0, ("一级指标",), "一级分值"), (1, ("一级指标", "二级指标"), "二级分值"),
-                              (2, ("一级指标", "二级指标", "三级指标"), "三级分值"),
-                              (3, ("一级指标", "二级指标", "三级指标"), None)):
-            for first, last in _runs(rows, key):
+        for c, heading in enumerate(layout.headings):
+            for first, last in _runs(rows, heading.merge_by):
                 row = rows[first]
-                value = row["指标内容"] if label is None else f"{row[key[-1]]}（{_points(row[label])}分）"
-                cells[(first + 1, c)] = value
+                value = row[heading.column]
+                cells[(first + 1, c)] = value if heading.points is None else f"{value}（{_points(row[heading.points])}分）"
                 cells.update({(r + 1, c): None for r in range(first + 1, last + 1)})
                 if last > first:
                     merges.append([first + 1, c, last + 1, c])
@@ -132,7 +135,7 @@ class Writer:
             if r != current:  # constant-memory mode: a row's height is set before its cells
                 current = r
                 ws.set_row(r, heights.get(r))
-            value, fmt = cells[(r, c)], (score if 5 <= c <= 7 else wrap)
+            value, fmt = cells[(r, c)], (score if first_score <= c <= last_score else wrap)
             if value is None:
                 ws.write_blank(r, c, None, fmt)
             elif isinstance(value, Decimal):
@@ -140,12 +143,12 @@ class Writer:
             else:
                 ws.write_string(r, c, str(value), fmt)
         end = len(rows) + 1
-        ws.merge_range(end, 0, end, 4, "总分", bold)
-        for c, key in ((5, "分值"), (6, "自评得分"), (7, "审核得分")):
+        ws.merge_range(end, 0, end, first_score - 1, "总分", bold)
+        for c, key in enumerate(layout.scores, start=first_score):
             ws.write_number(end, c, float(table.total[key]), bold)
-        ws.merge_range(end + 1, 0, end + 1, 4, "评价等级", bold)
-        ws.write_string(end + 1, 6, claimed_grade, bold)
-        ws.write_string(end + 1, 7, audited_grade, bold)
+        ws.merge_range(end + 1, 0, end + 1, first_score - 1, "评价等级", bold)
+        ws.write_string(end + 1, last_score - 1, claimed_grade, bold)
+        ws.write_string(end + 1, last_score, audited_grade, bold)
         ws.merge.extend(merges)
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)

@@ -10,6 +10,7 @@ from farmcli.outputs.values import FIXED_TIME, display_width
 from farmcli.model.params import load_policy_data, shown
 from farmcli.policies import policy_module
 from farmcli.model.schema import ALIASES, KIND_ZH, SETTINGS
+from farmcli.scoring.score import CLAIMS_SHEET
 
 VALIDATED_ROWS = 5000
 
@@ -55,7 +56,7 @@ def write_template(policy_id: str, path: Path, unit: ForUnit | None = None) -> N
 
     for spec in sheets + [ALIASES]:
         ws = book.add_worksheet(spec.name)
-        if spec.name == "绩效":
+        if spec is CLAIMS_SHEET:  # the framework's items, prefilled
             _prefill_claims(ws, header)
             continue
         for c, col in enumerate(spec.columns):
@@ -127,18 +128,22 @@ def _print_setup(ws, width: int) -> None:
 
 
 def _prefill_claims(ws, header) -> None:
-    """绩效 lists every item of the default framework (附件2); the unit fills in 自评得分."""
+    """绩效 lists every item of the default framework (附件2); the unit fills in its claim."""
     from farmcli.scoring.framework import default_framework
+    from farmcli.scoring.score import CLAIM_COLUMN, CLAIM_TEMPLATE, CLAIM_WIDTHS, claim_template_rows
 
-    ws.write_row(0, 0, ["一级指标", "二级指标", "三级指标", "序号", "指标说明", "分值", "自评得分"], header)
-    for r, item in enumerate(default_framework().items, start=1):
-        ws.write_row(r, 0, [item.level1, item.level2, item.level3, item.seq, item.text, float(item.points)])
-    ws.data_validation(1, 6, r, 6, {"validate": "decimal", "criteria": ">=", "value": 0,
-                                    "error_title": "须为不小于 0 的数字", "error_message": "自评得分须在 0 与该项分值之间"})
-    for c, width in enumerate((8, 10, 16, 6, 60, 6, 10)):
+    ws.write_row(0, 0, CLAIM_TEMPLATE, header)
+    rows = claim_template_rows(default_framework())
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, row)
+    claim = CLAIM_TEMPLATE.index(CLAIM_COLUMN)
+    ws.data_validation(1, claim, len(rows), claim, {
+        "validate": "decimal", "criteria": ">=", "value": 0,
+        "error_title": "须为不小于 0 的数字", "error_message": f"{CLAIM_COLUMN}须在 0 与该项分值之间"})
+    for c, width in enumerate(CLAIM_WIDTHS):
         ws.set_column(c, c, width)
     ws.freeze_panes(1, 0)
-    _print_setup(ws, 7)
+    _print_setup(ws, len(CLAIM_TEMPLATE))
 
 
 def _name_the_unit(ws, c: int, unit: ForUnit, sheet: str) -> None:
