@@ -105,3 +105,41 @@ def test_the_ledger_parts_are_copied_compressed_as_they_are(tmp_path):
         assert _compressed(filled, part) == _compressed(ledger, part), part
     with zipfile.ZipFile(filled) as archive:
         assert archive.testzip() is None
+
+
+def test_the_time_a_workbook_was_saved_comes_from_its_core_properties(tmp_path):
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "made.xlsx")  # openpyxl stamps its own save time: set ours after
+    core = ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+            'package/2006/metadata/core-properties" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi='
+            '"http://www.w3.org/2001/XMLSchema-instance"><dcterms:modified xsi:type="dcterms:W3CDTF">'
+            ' 2023-05-06T07:08:09Z </dcterms:modified></cp:coreProperties>')
+    for name, replacement in (("saved.xlsx", core), ("bare.xlsx", None)):
+        with zipfile.ZipFile(tmp_path / "made.xlsx") as src, zipfile.ZipFile(tmp_path / name, "w") as dst:
+            for info in src.infolist():
+                if info.filename != "docProps/core.xml":
+                    dst.writestr(info, src.read(info))
+                elif replacement is not None:
+                    dst.writestr(info, replacement)
+    with open_package(tmp_path / "saved.xlsx") as package:
+        assert package.modified == "2023-05-06T07:08:09Z"
+    with open_package(tmp_path / "bare.xlsx") as package:
+        assert package.modified is None  # no core properties: the caller falls back to the file's own time
+
+
+def test_a_folder_opens_each_workbook_zip_twice_at_most(tmp_path, monkeypatch):
+    """A first look at its 设置 (then let go: a hundred open files would pin a hundred handles), then
+    one read of its sheets; the 保存时间 comes from the first look, not a third opening."""
+    import shutil
+
+    import farmcli
+
+    root = tmp_path / "台账"
+    root.mkdir()
+    ledger = root / "台账.xlsx"
+    shutil.copy(ROOT / "sample_data" / "taojiang-2022.xlsx", ledger)
+    opened = _count_opens(monkeypatch, ledger)
+    s = farmcli.settle(root, 2022)
+    assert len(opened) == 2, opened
+    assert s.submissions[0].saved_from == "文档属性"

@@ -97,6 +97,21 @@ class Package:
             self._styles = _styles(self)
         return self._styles
 
+    @property
+    def modified(self) -> str | None:
+        """When the file was last saved, as its core properties say (dcterms:modified, ISO 8601 as
+        written), or None where they do not say."""
+        part = next((resolve("", r.target) for r in self.rels("") if r.kind() == "core-properties"),
+                    "docProps/core.xml")
+        if not self.has(part):
+            return None
+        try:
+            root = _parse(self.read(part))  # its size was checked with every part's when opened
+        except Exception:  # a broken core part costs only the saved time: the file's own is used
+            return None
+        found = next((el.text for el in root.iter() if _local(el.tag) == "modified"), None)
+        return found.strip() if found and found.strip() else None
+
     def _index(self) -> None:
         self.book = next((resolve("", r.target) for r in self.rels("") if r.kind() == "officeDocument"),
                          "xl/workbook.xml")

@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import zipfile
 from pathlib import Path
 
 from farmcli.model.findings import LedgerError
-from farmcli.read.formats import OLE_MAGIC, sniff
+from farmcli.read.formats import OLE_MAGIC, is_zip, sniff
 
 # What `settle` and `--per-unit` write: never read back as a ledger.
 OUTPUT_NAME = re.compile(r"(-\d{4}年度结算(报告)?|结算通知)(\.[^.]*)?$")
-_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
 
 
 def _hidden(path: Path) -> bool:
@@ -47,6 +45,9 @@ def folder_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]], list
             if skipped(path):
                 continue
             try:
+                if is_zip(path):  # a zip is always read as a ledger (sniff says so too): opened when read, not here
+                    ledgers.append(path)
+                    continue
                 sniff(path)
             except LedgerError as exc:
                 with path.open("rb") as fh:  # an Office file that is not a workbook farmcli reads: say why
@@ -60,18 +61,16 @@ def folder_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]], list
     return ledgers, unreadable, others
 
 
-def saved_time(path: Path) -> tuple[str, str]:
-    """When the workbook was last saved, and where that comes from: the time Excel/WPS wrote
-    into the file (docProps/core.xml), else the file's modification time."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            match = _MODIFIED.search(archive.read("docProps/core.xml")[:65536])
-        if match:
-            moment = dt.datetime.fromisoformat(match.group(1).decode("ascii").strip().replace("Z", "+00:00"))
+def saved_time(path: Path, modified: str | None) -> tuple[str, str]:
+    """When the workbook was last saved, and where that comes from: the time Excel/WPS wrote into
+    the file (`Package.modified`, from docProps/core.xml), else the file's modification time."""
+    if modified:
+        try:
+            moment = dt.datetime.fromisoformat(modified.replace("Z", "+00:00"))
             if moment.tzinfo is not None:
                 moment = moment.astimezone()
             return moment.strftime("%Y-%m-%d %H:%M"), "文档属性"
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        pass
+        except ValueError:
+            pass
     moment = dt.datetime.fromtimestamp(path.stat().st_mtime)
     return moment.strftime("%Y-%m-%d %H:%M"), "文件修改时间"

@@ -71,6 +71,7 @@ class _File:
     keep: dict[str, list[int]] = field(default_factory=dict)  # sheet → the rows counted
     counted: bool = True
     rows: dict[str, int] = field(default_factory=dict)  # sheet → rows read (kept when the tables are let go)
+    saved: tuple[str, str] = ("", "")  # when it was saved, and where that comes from (read.folder.saved_time)
     sums: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -143,16 +144,25 @@ def _first_look(folder: Path, path: Path) -> _File:
     name = path.relative_to(folder).as_posix()
     try:
         book = open_workbook(path)
+    except LedgerError as exc:
+        return _File(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
+                     failed=True, counted=False, saved=saved_time(path, None))
+    try:  # let go of the file before the next: a hundred open handles would hold a hundred files
+        package = getattr(book, "package", None)  # .xls: none, the file's own time is used
+        saved = saved_time(path, package.modified if package is not None else None)
         settings, found = read_settings(book)
     except LedgerError as exc:
         return _File(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
-                     failed=True, counted=False)
+                     failed=True, counted=False, saved=saved_time(path, None))
+    finally:
+        book.close()
     return _File(path, name, {k: (v, replace(w, file=name)) for k, (v, w) in settings.items()},
-                 [f.in_file(name) for f in found])
+                 [f.in_file(name) for f in found], saved=saved)
 
 
 def _read_file(f: _File, module, progress: Progress | None = None) -> None:
     """Every sheet the policy reads, in this file (a sheet a county requires may be absent here)."""
+    book = None
     try:
         book = open_workbook(f.path, progress)
         found = _formula_findings(book)
@@ -166,6 +176,9 @@ def _read_file(f: _File, module, progress: Progress | None = None) -> None:
     except LedgerError as exc:  # a required column missing, a corrupt sheet: this file goes back
         f.failed, f.counted, f.tables = True, False, {}
         found = [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。")]
+    finally:
+        if book is not None:
+            book.close()
     f.findings += [x.in_file(f.name) for x in found]
     for name, (table, more) in f.scored.items():
         f.scored[name] = (table, [x.in_file(f.name) for x in more])
@@ -411,7 +424,7 @@ class Cycle:
                 c[1] += f.severity == WARNING
         out = []
         for f in sorted(self.files, key=lambda f: (f is not self.main, f.name)):
-            saved, source = saved_time(f.path)
+            saved, source = f.saved
             errors, warnings = counts.get(f.name, [0, 0])
             out.append(Submission(f.name, f.unit, "汇总单位" if f is self.main else "填报单位", saved, source, f.rows,
                                   errors, warnings, f.counted or f is self.main, f.sums))
