@@ -73,6 +73,23 @@ def test_a_zip_bomb_is_refused_before_any_parser_sees_it(tmp_path):
         open_package(path)
 
 
+def test_an_earlier_output_is_read_for_its_record_through_the_same_guard(tmp_path, monkeypatch):
+    """A file lying where an earlier output would be is opened by the package reader too: a bomb, or
+    a part with a DTD, holds no record and no parser sees it."""
+    from farmcli.outputs.workbook.record import read_record
+
+    path = tmp_path / "台账-2022年度结算.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("[Content_Types].xml", "<Types/>")
+        out.writestr("xl/workbook.xml", "<workbook/>")
+        out.writestr("customXml/item1.xml", b"<a>" + b" " * (60 * 1024**2) + b"</a>")
+    read = []
+    real = zipfile.ZipFile.read
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda self, name, *a: read.append(str(name)) or real(self, name, *a))
+    assert read_record(path) is None
+    assert "customXml/item1.xml" not in read
+
+
 def _compressed(path: Path, name: str) -> bytes:
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(name)
@@ -143,3 +160,18 @@ def test_a_folder_opens_each_workbook_zip_twice_at_most(tmp_path, monkeypatch):
     s = farmcli.settle(root, 2022)
     assert len(opened) == 2, opened
     assert s.submissions[0].saved_from == "文档属性"
+
+
+def test_an_earlier_word_report_that_is_a_bomb_is_never_inflated(tmp_path):
+    from farmcli.outputs.files.guard import protected
+
+    path = tmp_path / "台账-2022年度结算报告.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("_rels/.rels", "<Relationships/>")
+        out.writestr("word/document.xml", b"<a>" + b" " * (60 * 1024**2) + b"</a>")
+    found = protected({"word": path}, {"fingerprints": {"word": "0" * 64}})
+    assert found == [(path, "edited")]  # not what farmcli wrote: the run stops, the file stays
+    from farmcli.outputs.workbook.fingerprint import document_fingerprint
+
+    with pytest.raises(LedgerError, match="压缩炸弹"):
+        document_fingerprint(path)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from farmcli.outputs.workbook import bookxml
 from farmcli.ooxml.opc import read_rels, resolve
+from farmcli.ooxml.guard import check_sizes
 from farmcli.ooxml.package import open_package
 
 CHUNK = 1 << 20
@@ -153,6 +154,7 @@ def document_fingerprint(path: Path) -> str:
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(path) as archive:
+        check_sizes(archive, path)  # the package reader's guard: a bomb is refused before it is inflated
         book = next((resolve("", r.target) for r in read_rels(archive, "") if r.kind() == "officeDocument"),
                     "word/document.xml")
         root = fromstring(archive.read(book))

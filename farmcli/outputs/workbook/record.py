@@ -15,7 +15,8 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring
 
-from farmcli.ooxml.package import Package
+from farmcli.model.findings import LedgerError
+from farmcli.ooxml.package import Package, open_package
 
 RECORD_NS = "urn:farmcli:record"
 RECORD_LIMIT = 256 * 1024**2  # a record part larger than this is not ours
@@ -29,12 +30,12 @@ def read_record(path: Path | Package) -> bytes | None:
     """The record `fill_workbook` stored in the workbook at `path` (or in an open package), or None."""
     if isinstance(path, Package):
         return _find_record(path.archive, path.path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    try:  # through the one package reader: its size and DTD checks come before any part is read
+        package = open_package(Path(path))
+    except LedgerError:  # not a workbook farmcli can open: it holds no record of ours
         return None
-    with archive:
-        return _find_record(archive, Path(path))
+    with package:
+        return _find_record(package.archive, package.path)
 
 
 def _find_record(archive: zipfile.ZipFile, path: Path) -> bytes | None:
