@@ -11,12 +11,12 @@ parameters); `ooxml` is the one reader of a zip package, under `read` and `outpu
 
 __version__ = "0.1.0"
 
-__all__ = ["settle", "check", "distribute", "Settlement", "Written", "Finding", "FarmcliError", "__version__"]
+__all__ = ["settle", "check", "validate", "distribute", "Settlement", "Written", "Finding", "FarmcliError", "__version__"]
 
 
 def __getattr__(name: str):
     # `import farmcli` stays light (the CLI's --help imports it): the library loads on first use.
-    if name in ("settle", "check", "distribute", "Settlement", "Written"):
+    if name in ("settle", "check", "validate", "distribute", "Settlement", "Written"):
         from farmcli import api
 
         return getattr(api, name)

@@ -183,6 +183,25 @@ def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | N
     return Findings(sorted_findings(result.findings), result.policy.id, result.year, result.submissions)
 
 
+def validate(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
+             settings: dict[str, object] | None = None, **unknown) -> Findings:
+    """The ledger validators alone (`farmcli.settlement.validate.VALIDATORS`: 设置, formulas, format,
+    year, terms, 设置 keys, each sheet as read and its 合计 rows, 别名), errors first; the policy is not
+    applied, so the policy's own findings are not among them (`check` lists those too). One ledger
+    file; writes nothing."""
+    _no_unknown(unknown, "validate")
+    from farmcli.model.findings import sorted_findings
+    from farmcli.settlement.build import read_ledger
+    from farmcli.settlement.validate import validate as run_validators
+
+    path = _path(ledger, "ledger")
+    if path.is_dir():
+        raise LedgerError(f"farmcli.validate() 只检查一个台账文件；{path} 是文件夹，请用 farmcli.check()。")
+    _recover_ledger(path)
+    read = read_ledger(path, None if year is None else _year(year), _text(policy, "policy"), _settings(settings))
+    return Findings(sorted_findings(run_validators(read)), read.policy.id, read.year)
+
+
 def distribute(policy: str, units: list[str] | None, folder: str | os.PathLike, *,
                units_from: str | os.PathLike | None = None) -> list[Path]:
     """下发 (SPEC §8): one template per unit into `folder` — the `units` named, and those the county's
@@ -210,8 +229,9 @@ def _no_unknown(unknown: dict, function: str) -> None:
     if unknown:
         name = next(iter(unknown))
         hint = _ELSEWHERE.get(name.replace("_", "-").rstrip("-"), "")
-        raise LedgerError(f"farmcli.{function}() 没有参数“{name}”。可用：policy、settings、as_of、framework"
-                          + ("" if function == "settle" else "、year") + "、main" + (f"；{name} 对应 {hint}" if hint else "") + "。")
+        usable = ("policy、year、settings" if function == "validate" else "policy、settings、as_of、framework"
+                  + ("" if function == "settle" else "、year") + "、main")
+        raise LedgerError(f"farmcli.{function}() 没有参数“{name}”。可用：{usable}" + (f"；{name} 对应 {hint}" if hint else "") + "。")
 
 
 def _path(value, what: str) -> Path:

@@ -1,4 +1,5 @@
-"""The one path through the program: read the ledger → validate → apply the policy.
+"""The one path through the program: read the ledger → validate (settlement/validate.py: `VALIDATORS`)
+→ apply the policy.
 
 `settle_ledger` returns a `Settlement` (tables, totals, findings, parameters);
 rendering it is the job of `farmcli.outputs`. It raises `LedgerError` only when
@@ -12,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from farmcli.model.cells import normalise_text
-from farmcli.model.findings import Finding, LedgerError, Where, error, info, warning
-from farmcli.model.table import Table, check_totals
+from farmcli.model.findings import Finding, LedgerError, Where, error, info
+from farmcli.model.table import Table
 from farmcli.ooxml.package import Package
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
@@ -25,9 +26,9 @@ from farmcli.model.result import Inputs, ResultTable, Total
 from farmcli.model.schema import ALIASES, SETTINGS
 from farmcli.scoring import pipeline as scoring
 from farmcli.settlement.pause import collector_paused
+from farmcli.settlement.validate import (ALIASES_READ, META_KEYS, SETTINGS_READ, YEAR_CHOSEN, ReadLedger, check_settings,
+                                        validate)
 
-# 设置 keys that are not parameters: the ledger's own description.
-META_KEYS = ("政策", "年度", "地区", "填报单位", "项目名称", "说明", "备注", "示例数据")
 
 
 @dataclass(frozen=True)
@@ -127,27 +128,34 @@ def settle_ledger(
     framework: Path | None = None,
     progress: Progress | None = None,
 ) -> Settlement:
+    read = read_ledger(path, year, policy, overrides, progress)
+    findings = validate(read)
+    return settle_tables(Ledger(path, read.book, read.settings, read.tables, read.aliases, read.scored, findings),
+                         read.policy, read.module, read.year, overrides, as_of, framework)
+
+
+def read_ledger(path: Path, year: int | None, policy: str | None = None, overrides: dict[str, str] | None = None,
+                progress: Progress | None = None) -> ReadLedger:
+    """The ledger as read, checked by nothing yet: what the reader said is kept by sheet (`found`)
+    for the validators. Raises `LedgerError` when nothing can be read (no policy, a bad year, a
+    sheet that cannot be read)."""
     book = open_workbook(path, progress)
-    settings, findings = read_settings(book)
+    settings, found = read_settings(book)
     policy_id = choose_policy(policy, settings, path)
     if book.prefetch([spec.name for spec in policy_module(policy_id).SHEETS]):
         # calamine parses the big sheet in the background (surveyed first); meanwhile the other sheets
         # are surveyed and read, and pandas (with which the policies aggregate a big sheet) is imported
         import pandas  # noqa: F401
-    findings += _formula_findings(book) + _format_findings(book)
-    data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
-    tables = {}
+    book.uncached_formulas()  # every sheet surveyed now, while the big one parses (the 公式 validator reads it)
+    chosen: list[Finding] = []
+    data, module, year = policy_and_year(policy_id, year, settings, chosen, overrides, checks=False)
+    read = ReadLedger(path, book, settings, data, module, year, {}, {}, {}, {SETTINGS_READ: found, YEAR_CHOSEN: chosen},
+                      dict(overrides or {}))
     for spec in module.SHEETS:
-        table, found = read_table(book, spec)
-        findings.extend(found)
-        if table is not None:
-            findings.extend(check_totals(table))
-        tables[spec.name] = table
-    aliases, found = read_aliases(book)
-    findings.extend(found)
-    scored = {spec.name: read_table(book, spec) for spec in scoring.SHEETS}
-    return settle_tables(Ledger(path, book, settings, tables, aliases, scored, findings), data, module, year,
-                         overrides, as_of, framework)
+        read.tables[spec.name], read.found[spec.name] = read_table(book, spec)
+    read.aliases, read.found[ALIASES_READ] = read_aliases(book)
+    read.scored = {spec.name: read_table(book, spec) for spec in scoring.SHEETS}
+    return read
 
 
 @dataclass
@@ -165,16 +173,19 @@ class Ledger:
 
 
 def policy_and_year(policy_id: str, year: int | None, settings: dict, findings: list[Finding],
-                    overrides: dict[str, str] | None = None):
-    """The policy's data and module, and the year to settle (checked against the policy's term)."""
+                    overrides: dict[str, str] | None = None, checks: bool = True):
+    """The policy's data and module, and the year to settle; with `checks`, the year checked against
+    the policy's term and 设置 checked too (a folder; a single ledger runs these as validators)."""
     data = load_policy_data(policy_id)
     year = choose_year(year, settings, data, findings)
     if not 1990 <= year <= 2100:
         raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
-    given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
-    findings.extend(check_in_force(data, year, given))
+    if checks:
+        given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
+        findings.extend(check_in_force(data, year, given))
     module = policy_module(policy_id)
-    findings.extend(_check_settings(settings, data, year))
+    if checks:
+        findings.extend(check_settings(settings, data, year))
     return data, module, year
 
 
@@ -219,37 +230,6 @@ def _digests(book) -> dict[str, tuple[str, bool]]:
     return {name: (digest, book.has_formulas(name)) for name, digest in book.digests.items()}
 
 
-def _check_settings(settings: dict, data: PolicyData, year: int) -> list[Finding]:
-    out = []
-    known = set(META_KEYS) | set(scoring.SETTING_INPUTS) | set(data.names) | set(scoring.scoring_parameters().names)
-    for key, (_, where) in settings.items():
-        if key not in known:
-            out.append(warning("SETTING_UNKNOWN", f"「设置」表中的“{key}”不是已知的设置项或政策 {data.id} 的参数，已忽略。"
-                               f"参数名见 `farmcli policies`。", where))
-    if "年度" in settings:
-        value, where = settings["年度"]
-        parsed, _ = parse_value("int", value)
-        if parsed is not None and parsed != year:
-            # An error, not a warning: settling the wrong year changes the money (SPEC §1 Year).
-            out.append(error("YEAR_DIFFERS", f"命令行要求结算 {year} 年度，而台账「设置」表的年度为 {parsed}。"
-                             f"farmcli 已按 {year} 年度结算；如应结算 {parsed} 年度，请改用 farmcli settle {parsed} …，"
-                             f"或把「设置」表的年度改为 {year}。", where))
-    return out
-
-
-def _formula_findings(book: Workbook) -> list[Finding]:
-    """Formulas saved without their results read as blank: say so, cell by cell, never silently.
-    (.xls and .ods are read as values: there is no formula XML to look at.)"""
-    from farmcli.model.cells import column_letter
-
-    out = []
-    for sheet, cells in book.uncached_formulas().items():
-        refs = [f"{column_letter(c)}{r + 1}" for r, c in cells]
-        first = Where(sheet, cells[0][0] + 1, column_letter(cells[0][1]))
-        shown = "、".join(refs[:10]) + (f" 等共 {len(refs)} 格" if len(refs) > 10 else "")
-        out.append(error("FORMULA_NO_VALUE", f"「{sheet}」表中有公式没有保存计算结果（{shown}），farmcli 只能读到空白。"
-                         "请用 Excel 或 WPS 打开台账、保存一次后再运行。", first))
-    return out
 
 
 def read_framework(path: Path | None):
@@ -267,14 +247,3 @@ def read_framework(path: Path | None):
     spec = FRAMEWORK_SHEET if book.find_sheet(FRAMEWORK_SHEET.name) else SheetSpec(book.sheet_names[0], FRAMEWORK_SHEET.columns)
     table, _ = read_table(book, spec)
     return framework_from_rows([row for _, row in table.records()], str(path))
-
-
-def _format_findings(book: Workbook) -> list[Finding]:
-    """What the filled workbook cannot keep of this ledger, said before it is written (SPEC §3)."""
-    if book.kind == "xlsm":
-        return [info("MACROS_DROPPED", f"台账 {book.path.name} 含宏（.xlsm）。结算工作簿是 .xlsx，台账各表原样保留，但不含宏；"
-                     "台账本身不变。")]
-    if book.kind in ("xls", "ods"):
-        return [info("VALUES_COPIED", f"台账 {book.path.name} 是 .{book.kind} 文件，其格式、公式无法原样保留：结算工作簿中台账各表"
-                     "只照录数值。需要保留格式时，请把台账另存为 .xlsx 后再结算。")]
-    return []

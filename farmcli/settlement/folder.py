@@ -25,8 +25,9 @@ from farmcli.read.folder import folder_files, saved_time
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import open_workbook
 from farmcli.scoring import pipeline as scoring
-from farmcli.settlement.build import (Ledger, Settlement, _formula_findings, aliases_of, choose_policy,
-                                      policy_and_year, read_settings, settle_tables)
+from farmcli.settlement.build import (Ledger, Settlement, aliases_of, choose_policy, policy_and_year, read_settings,
+                                      settle_tables)
+from farmcli.settlement.validate import formula_findings
 from farmcli.settlement.pending import hold_pending
 from farmcli.settlement.pause import collect_garbage, collector_paused
 
@@ -165,7 +166,7 @@ def _read_file(f: _File, module, progress: Progress | None = None) -> None:
     book = None
     try:
         book = open_workbook(f.path, progress)
-        found = _formula_findings(book)
+        found = formula_findings(book)
         for spec in module.SHEETS:
             table, more = read_table(book, replace(spec, required=False))
             found += more + (check_totals(table) if table is not None else [])

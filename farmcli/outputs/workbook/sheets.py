@@ -18,9 +18,9 @@ from farmcli.model.result import COUNT, MONEY, POINTS, TEXT, Col, Measure, Resul
 from farmcli.outputs.reports import paper
 from farmcli.outputs.workbook.approval import write_approval
 from farmcli.outputs.workbook.charts import add_charts
-from farmcli.outputs.workbook.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, shown_text, unbroken, widths_for
+from farmcli.outputs.workbook.sheetprint import FONT, SIZE, Formats, Typed, display_width, fit, page_setup, row_height, shared_note, unbroken, widths_for
 from farmcli.scoring.score import AUDITED_GRADE, CLAIMED_GRADE, SCORE_SHEET
-from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show
+from farmcli.outputs.values import FIGURES, FIXED_TIME, PENDING, show, shown_text
 from farmcli.settlement.build import Settlement
 
 

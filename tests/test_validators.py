@@ -1,0 +1,88 @@
+"""The ledger validators (issue 23 §7): one explicit list, `settlement.validate.VALIDATORS`, that runs
+on a ledger as read without its policy (`farmcli.validate`), and whose findings open every settlement's
+findings, in the same order, followed by the policy's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import farmcli
+from conftest import ROOT, TOWN_HEADER, write_ledger
+from farmcli.model.findings import LedgerError
+from farmcli.settlement.build import read_ledger, settle_ledger
+from farmcli.settlement.validate import VALIDATORS, validate
+
+SAMPLES = sorted((ROOT / "sample_data").glob("*.xlsx"))
+SETTINGS = [["项目", "值"], ["政策", "taojiang"], ["年度", 2022], ["不知道的项", "x"]]
+
+
+def year_of(path: Path) -> int:
+    return int(path.stem.rsplit("-", 1)[1])
+
+
+def faulty(tmp_path: Path) -> Path:
+    """A ledger every ledger-level validator has something to say about: an unknown 设置 key, a formula
+    without its value, a 合计 row that disagrees, an alias given twice."""
+    return write_ledger(tmp_path / "faulty.xlsx", {
+        "设置": SETTINGS,
+        "乡镇": [TOWN_HEADER, ["甲镇", 100, "=A1", None, None, None, 0], ["乙镇", 100, 50, None, None, None, 0],
+                 ["合计", 300, 60, None, None, None, 0]],
+        "别名": [["别名", "标准名称"], ["甲", "甲镇"], ["甲", "乙镇"]],
+    })
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+@pytest.mark.parametrize("path", SAMPLES + ["faulty"], ids=lambda p: getattr(p, "stem", p))
+def test_a_settlements_findings_open_with_the_validators_in_order(path, tmp_path):
+    path = faulty(tmp_path) if path == "faulty" else path
+    year = year_of(path) if path.name != "faulty.xlsx" else 2022
+    found = validate(read_ledger(path, year))
+    settled = settle_ledger(path, year).findings
+    assert settled[:len(found)] == found
+    if path.name == "faulty.xlsx":  # and the policy's own findings come after them
+        assert {"SETTING_UNKNOWN", "FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS"} <= set(codes(found))
+        assert len(settled) > len(found)
+
+
+def test_each_validator_runs_alone(tmp_path):
+    read = read_ledger(faulty(tmp_path), 2022)
+    by_name = {v.name: codes(validate(read, (v,))) for v in VALIDATORS}
+    assert "FORMULA_NO_VALUE" in by_name["公式"] and "TOTAL_MISMATCH" in by_name["各表"]
+    assert by_name["设置项"] == ["SETTING_UNKNOWN"] and by_name["别名"] == ["DUPLICATE_ALIAS"]
+    assert by_name["格式"] == [] and by_name["年度"] == []
+    assert sum(map(len, by_name.values())) == len(validate(read))
+
+
+def test_validate_does_not_apply_the_policy(tmp_path, monkeypatch):
+    from farmcli.policies import taojiang
+
+    def settle(inputs):
+        raise AssertionError("the policy ran")
+
+    monkeypatch.setattr(taojiang, "settle", settle)
+    path = faulty(tmp_path)
+    found = farmcli.validate(path)
+    assert (found.policy, found.year) == ("taojiang", 2022)
+    assert codes(found)[0] in ("FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS")  # errors first
+    assert set(codes(found)) == set(codes(validate(read_ledger(path, 2022))))
+    with pytest.raises(AssertionError, match="the policy ran"):
+        farmcli.check(path)
+
+
+def test_validate_takes_one_ledger_file(tmp_path):
+    with pytest.raises(LedgerError, match="文件夹"):
+        farmcli.validate(tmp_path)
+    with pytest.raises(LedgerError, match="没有参数“as_of”。可用：policy、year、settings"):
+        farmcli.validate(SAMPLES[0], as_of="2024-01-01")
+
+
+def test_the_validators_are_listed_in_the_developers_guide():
+    names = [v.name for v in VALIDATORS]
+    assert len(names) == len(set(names))
+    guide = (ROOT / "docs" / "developing.md").read_text("utf-8")
+    assert [n for n in names if f"`{n}`" not in guide] == []
