@@ -47,15 +47,15 @@ class Writer:
             ws.write_blank(r, c, None, fmt)
             return ""
         if isinstance(value, bool):
-            ws.write_string(r, c, "是" if value else "否", fmt)
-            return "否"
+            ws.write_string(r, c, show(value), fmt)
+            return show(value)
         if isinstance(value, (Decimal, int, float)):
             ws.write_number(r, c, float(value), fmt)
-            return f"{float(value):,.2f}"
+            return shown_text(value)
         if isinstance(value, (dt.datetime, dt.date)):
             moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
             ws.write_datetime(r, c, moment, self.paper.of("date", bold))
-            return "2022-11-30"
+            return shown_text(value)
         text = show(value) if isinstance(value, Measure) else str(value)
         ws.write_string(r, c, text, fmt)
         return text
