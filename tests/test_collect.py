@@ -262,7 +262,7 @@ def test_re_settling_reports_changes_per_unit_and_file(folder):
 
 
 def test_submission_changes_is_a_pure_function_of_two_records():
-    from farmcli.settlement.folder import submission_changes
+    from farmcli.settlement.submissions import submission_changes
 
     before = [{"file": "a.xlsx", "unit": "修山镇", "sums": {"图斑": {"行数": "3", "面积(亩)": "10.0"}}}]
     after = [{"file": "a.xlsx", "unit": "修山镇", "sums": {"图斑": {"行数": "2", "面积(亩)": "7.5"}}}]

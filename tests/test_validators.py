@@ -86,3 +86,18 @@ def test_the_validators_are_listed_in_the_developers_guide():
     assert len(names) == len(set(names))
     guide = (ROOT / "docs" / "developing.md").read_text("utf-8")
     assert [n for n in names if f"`{n}`" not in guide] == []
+
+
+def test_a_folders_files_are_each_checked_by_the_file_validators(tmp_path):
+    """A folder (SPEC §8) runs the validators that speak of one file on each file (公式, 各表, 别名), their
+    findings located in that file; 设置, year and terms are checked once, on the combined 设置."""
+    from farmcli.settlement.folder import FILE_VALIDATORS
+
+    assert [v.name for v in FILE_VALIDATORS] == ["公式", "各表", "别名"]  # a renamed validator fails here
+    root = tmp_path / "台账"
+    root.mkdir()
+    faulty(root)  # the county's own workbook: every file validator has something to say
+    found = farmcli.check(root, year=2022)
+    mine = {f.code for f in found if f.file == "faulty.xlsx"}
+    assert {"FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS"} <= mine
+    assert [f.code for f in found].count("SETTING_UNKNOWN") == 1

@@ -47,7 +47,7 @@ class Settlement:
     sheet_names: list[str] = field(default_factory=list)  # the ledger's worksheets, in workbook order
     kind: str = "xlsx"  # what the ledger is by content: xlsx, xlsm, xls or ods (read.formats); "folder" (SPEC §8)
     submissions: tuple = ()  # a folder settled as one (SPEC §8): one `Submission` per workbook read
-    combined: object = None  # a folder's combined sheets, as the writer copies them (settlement.folder.FolderBook)
+    combined: object = None  # a folder's combined sheets, as the writer copies them (settlement.combined.FolderBook)
     # what each ledger sheet the reader read says (read/digest.py), and whether it holds a formula:
     # the record's fingerprints take them, so no sheet is read twice
     digests: dict[str, tuple[str, bool]] = field(default_factory=dict)

@@ -107,7 +107,7 @@ def make_record(s, result_sheets: list[str] | None = None) -> dict:
     if result_sheets is not None:
         record["result_sheets"] = list(result_sheets)
     if getattr(s, "submissions", ()):  # a folder settled as one: what each file counted (SPEC §8)
-        from farmcli.settlement.folder import submission_record
+        from farmcli.settlement.submissions import submission_record
 
         record["submissions"] = submission_record(s.submissions)
     return record
@@ -183,7 +183,7 @@ def compare(previous: dict | None, current: dict, where: str | None = None, watc
         if column in watch.totals and not _same(old, value):
             changes.items.append(_item("合计", "", column, old, value))
     if current.get("submissions"):  # a folder settled as one: what each file counted (SPEC §8)
-        from farmcli.settlement.folder import submission_changes
+        from farmcli.settlement.submissions import submission_changes
 
         changes.items += submission_changes(previous.get("submissions"), current["submissions"])
     return changes

@@ -12,7 +12,7 @@ from farmcli.model.names import name_key
 from farmcli.model.params import load_policy_data
 from farmcli.outputs.workbook.template import ForUnit, write_template
 from farmcli.policies import policy_module
-from farmcli.settlement.folder import unit_sheets
+from farmcli.settlement.cycle import unit_sheets
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')  # not allowed in a Windows file name
 
