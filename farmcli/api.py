@@ -184,7 +184,7 @@ def check(ledger: str | os.PathLike, *, policy: str | None = None, year: int | N
 
 
 def validate(ledger: str | os.PathLike, *, policy: str | None = None, year: int | None = None,
-             settings: dict[str, object] | None = None, **unknown) -> Findings:
+             settings: dict[str, object] | None = None, progress: Progress | None = None, **unknown) -> Findings:
     """The ledger validators alone (`farmcli.settlement.validate.VALIDATORS`: 设置, formulas, format,
     year, terms, 设置 keys, each sheet as read and its 合计 rows, 别名), errors first; the policy is not
     applied, so the policy's own findings are not among them (`check` lists those too). One ledger
@@ -196,9 +196,11 @@ def validate(ledger: str | os.PathLike, *, policy: str | None = None, year: int 
 
     path = _path(ledger, "ledger")
     if path.is_dir():
-        raise LedgerError(f"farmcli.validate() 只检查一个台账文件；{path} 是文件夹，请用 farmcli.check()。")
+        raise LedgerError(f"只运行台账校验时只检查一个台账文件；{path} 是文件夹。请检查整个文件夹"
+                          f"（farmcli check 不加 --ledger-only，或 farmcli.check()）。")
     _recover_ledger(path)
-    read = read_ledger(path, None if year is None else _year(year), _text(policy, "policy"), _settings(settings))
+    read = read_ledger(path, None if year is None else _year(year), _text(policy, "policy"), _settings(settings),
+                       progress)
     return Findings(sorted_findings(run_validators(read)), read.policy.id, read.year)
 
 

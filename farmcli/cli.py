@@ -183,6 +183,8 @@ def check(
     set_: Annotated[Optional[list[str]], typer.Option("--set", metavar="<参数=值>", help="参数=值")] = None,
     framework: Annotated[Optional[Path], typer.Option("--framework", help="绩效评分框架文件（.csv/.xlsx）")] = None,
     json_: Annotated[bool, typer.Option("--json", help="在标准输出打印 JSON")] = False,
+    ledger_only: Annotated[bool, typer.Option("--ledger-only",
+                                              help="只运行台账校验（表、列、单元格、设置、合计行），不套用政策")] = False,
 ) -> None:
     """检查台账（表、列、单元格、名称、参数），不写任何文件。"""
     import json
@@ -194,8 +196,14 @@ def check(
     year_checked = None if year is None else check_year(year)
     report, bar = _progress(enabled=sys.stderr.isatty() and not json_)
     with bar:
-        findings = api.check(find_ledger(ledger), policy=policy, year=year_checked, settings=_parse_sets(set_ or []),
-                             framework=framework, main=main, progress=report)
+        if ledger_only:  # the validators alone (settlement/validate.py), without the policy
+            if main is not None or framework is not None:
+                raise LedgerError("--ledger-only 只检查台账本身，不与 --main、--framework 同用。请去掉其中之一。")
+            findings = api.validate(find_ledger(ledger), policy=policy, year=year_checked,
+                                    settings=_parse_sets(set_ or []), progress=report)
+        else:
+            findings = api.check(find_ledger(ledger), policy=policy, year=year_checked,
+                                 settings=_parse_sets(set_ or []), framework=framework, main=main, progress=report)
     code = EXIT_FINDINGS if has_errors(findings) else EXIT_OK
     with printing(code):
         if json_:

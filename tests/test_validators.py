@@ -101,3 +101,22 @@ def test_a_folders_files_are_each_checked_by_the_file_validators(tmp_path):
     mine = {f.code for f in found if f.file == "faulty.xlsx"}
     assert {"FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS"} <= mine
     assert [f.code for f in found].count("SETTING_UNKNOWN") == 1
+
+
+def test_check_ledger_only_runs_the_validators_alone(tmp_path):
+    """`farmcli check --ledger-only`: the validators' findings, and none of the policy's (issue 23 §7)."""
+    import json
+
+    from conftest import run_cli
+
+    path = faulty(tmp_path)
+    alone = run_cli("check", str(path), "--year", "2022", "--ledger-only", "--json")
+    full = run_cli("check", str(path), "--year", "2022", "--json")
+    assert alone.returncode == full.returncode == 1, alone.stderr
+    alone_codes = [f["code"] for f in json.loads(alone.stdout)["findings"]]
+    full_codes = [f["code"] for f in json.loads(full.stdout)["findings"]]
+    assert {"SETTING_UNKNOWN", "FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS"} <= set(alone_codes)
+    assert sorted(alone_codes) == sorted(codes(farmcli.validate(path, year=2022)))
+    assert set(alone_codes) < set(full_codes)  # the policy's own findings only in the full check
+    folder = run_cli("check", str(tmp_path), "--ledger-only")
+    assert folder.returncode == 2 and "文件夹" in folder.stderr and "Traceback" not in folder.stderr

@@ -134,6 +134,7 @@ def settle_ledger(
                          read.policy, read.module, read.year, overrides, as_of, framework)
 
 
+@collector_paused
 def read_ledger(path: Path, year: int | None, policy: str | None = None, overrides: dict[str, str] | None = None,
                 progress: Progress | None = None) -> ReadLedger:
     """The ledger as read, checked by nothing yet: what the reader said is kept by sheet (`found`)
