@@ -18,6 +18,7 @@ from farmcli.model.money import ZERO, allocate_largest_remainder, round_money, s
 from farmcli.model.names import NameIndex
 from farmcli.model.result import AREA, COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.model.table import Table
 
 CITE = "晋宁激励机制"
 CONSOLIDATION, UPGRADE = "整治类", "提质类"
@@ -72,6 +73,17 @@ class Project:
     paid: dict[str, Decimal]
 
 
+@dataclass(frozen=True)
+class Settling:
+    """What every project is judged with, built once in `settle`; its checks append to `findings`."""
+
+    projects: Table  # the 项目 sheet: the cells a finding points at
+    p: dict
+    cite: dict
+    year: int
+    findings: list[Finding]
+
+
 def project_class(value: object) -> str | None:
     text = normalise_text(value or "").removesuffix("项目")
     return PROJECT_TYPES.get(text)
@@ -111,14 +123,14 @@ def settle(inputs: Inputs) -> Outcome:
     if inputs.year > p["实施截止日期"].year:
         findings.append(warning("MEASURE_EXPIRED", f"本办法实施期限至 {p['实施截止日期']}，{inputs.year} 年度只结算实施期限内验收的项目。",
                                 citation=cite["实施截止日期"]))
-    settled = [_settle_project(projects, i, row, p, cite, inputs.year, findings)
-               for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings)]
+    ctx = Settling(projects, p, cite, inputs.year, findings)
+    settled = [_settle_project(ctx, i, row) for i, row in projects.unique_records("项目编号", "DUPLICATE_PROJECT", "项目编号", findings)]
     table = ResultTable("项目激励", PROJECT_COLUMNS, [s.out for s in settled])
 
     eligible = [s for s in settled if s.out["是否符合"] == ELIGIBLE]
     town_index = inputs.names()  # 别名 applies to townships here and in 村组 alike
-    town_table, town_keys = _summary(settled, "乡镇", "乡镇激励(元)", "应拨乡镇(元)", "已拨付乡镇(元)", town_index)
-    unit_table, _ = _summary(settled, "建设单位", "建设单位激励(元)", "应拨建设单位(元)", "已拨付建设单位(元)", inputs.names())
+    town_table, town_keys = _summary(settled, "乡镇", town_index)
+    unit_table, _ = _summary(settled, "建设单位", inputs.names())
     tables = [table, town_table, unit_table]
     villages = inputs.tables.get("村组")
     if villages is not None:
@@ -144,11 +156,12 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome(tables, totals, findings)
 
 
-def _settle_project(projects, i, row, p, cite, year, findings) -> Project:
+def _settle_project(ctx: Settling, i: int, row: dict) -> Project:
+    projects, p, cite, findings = ctx.projects, ctx.p, ctx.cite, ctx.findings
     result = {c.name: row.get(c.name) for c in PROJECT_COLUMNS if c.name in row}
     result.update({"乡镇激励(元)": ZERO, "建设单位激励(元)": ZERO, "应拨乡镇(元)": ZERO, "应拨建设单位(元)": ZERO})
     paid = {c: row.get(c) or ZERO for c in ("已拨付乡镇(元)", "已拨付建设单位(元)")}
-    status, reason, basis = _eligibility(projects, i, row, p, cite, year, findings)
+    status, reason, basis = _eligibility(ctx, i, row)
     result.update({"是否符合": status, "原因": reason, "依据": basis})
     paid_town, paid_unit = paid["已拨付乡镇(元)"], paid["已拨付建设单位(元)"]
     if status != ELIGIBLE:
@@ -180,7 +193,8 @@ def _settle_project(projects, i, row, p, cite, year, findings) -> Project:
     return Project(result, revenue, paid)
 
 
-def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, str]:
+def _eligibility(ctx: Settling, i: int, row: dict) -> tuple[str, str, str]:
+    projects, p, cite, year, findings = ctx.projects, ctx.p, ctx.cite, ctx.year, ctx.findings
     pid = row["项目编号"]
     if project_class(row["项目类型"]) is None:
         findings.append(error("UNKNOWN_PROJECT_TYPE", f"项目 {pid} 的项目类型“{row['项目类型'] or '空白'}”无法识别。整治类：开发、整理、复垦、"
@@ -219,9 +233,10 @@ def _eligibility(projects, i, row, p, cite, year, findings) -> tuple[str, str, s
     return ELIGIBLE, "已取得验收批文", f"{CITE} 四、六(一)"
 
 
-def _summary(settled: list[Project], key_column, amount, due, paid, index: NameIndex) -> tuple[ResultTable, list[str]]:
+def _summary(settled: list[Project], key_column: str, index: NameIndex) -> tuple[ResultTable, list[str]]:
     """Per township (or construction unit): eligible projects, incentive, paid and due. Names group
     through `index` (别名 applied); the keys are returned in table order."""
+    amount, due, paid = f"{key_column}激励(元)", f"应拨{key_column}(元)", f"已拨付{key_column}(元)"  # its columns in 项目激励
     groups: dict[str, dict] = {}
     for project in settled:
         r = project.out
