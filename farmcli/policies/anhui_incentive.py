@@ -8,7 +8,6 @@ incentive amount, at least half of which must reach village collectives (第七�
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -16,23 +15,12 @@ from farmcli.model.findings import Finding, Where, error, warning
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import COUNT, KEY, MONEY, NUMBER, PAY, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.model.table import Table
+from farmcli.policies.anhui_incentive_bars import (CITE, COUNTY_FLAG_COLUMNS, COUNTY_TARGETS, TOWN_FLAG_COLUMNS, TOWN_FLAGS,
+                                                   counties_of_year, county_bar, town_bars, unreadable)
+from farmcli.policies.anhui_incentive_bars import misuse_years  # noqa: F401  (this policy's parser of 资金超范围使用年度)
 
-CITE = "皖耕保激励办法"
 RECOMMENDED, RESERVE, EXCLUDED, UNDECIDED = "推荐", "候补", "不予推荐", "待定"
-COUNTY_TARGETS = (("耕地保有量目标完成", "耕地保有量"), ("永久基本农田目标完成", "永久基本农田保护面积"),
-                  ("补充耕地任务完成", "补充耕地任务"))
-COUNTY_FLAG_COLUMNS = tuple(c for c, _ in COUNTY_TARGETS) + ("被约谈或问责",)
-# 第六条(一)–(六): a 是 means the problem is present and not rectified.
-TOWN_FLAGS = (
-    ("田长制未履职", "(一)", "“田长制”工作未履行职责、未建立健全管护队伍"),
-    ("违法占用耕地未整改", "(二)", "违法建设占用耕地及永久基本农田问题未在规定期限内整改到位"),
-    ("补充耕地管护问题未整改", "(三)", "补充耕地项目依规管护问题未在规定时间内整改到位"),
-    ("设施农用地问题未整改", "(四)", "设施农用地管理不到位、违法违规用地或期满未复垦到位"),
-    ("非农化非粮化问题未整改", "(五)", "新增耕地“非农化”“非粮化”问题未整改到位"),
-    ("卫片问题未整改", "(六)", "耕地卫片监督和土地卫片执法检查指出问题未整改到位"),
-)
-TOWN_FLAG_COLUMNS = tuple(c for c, _, _ in TOWN_FLAGS)
-
 SHEETS = (
     SheetSpec("县", required=True, key="县名称", help="各县（市、区）的目标完成与约谈问责情况（第五条）", columns=(
         Column("县名称", required=True), Column("所属市", required=True),
@@ -75,27 +63,25 @@ class Town:
     undecided: bool = False
 
 
-def misuse_years(value: object) -> tuple[list[int], str | None]:
-    """'2022,2023' (also 、，; and spaces) → [2022, 2023]."""
-    if value is None:
-        return [], None
-    if isinstance(value, (int, float, Decimal)):
-        value = str(int(value))
-    parts = [p for p in re.split(r"[,，、;；\s]+", str(value).strip()) if p]
-    years = []
-    for part in parts:
-        if not re.fullmatch(r"(19|20)\d\d年?", part):
-            return [], f"“{value}”中的“{part}”不是年份"
-        years.append(int(part[:4]))
-    return years, None
+@dataclass(frozen=True)
+class Judging:
+    """What every township is judged and ranked with, built once in `settle`: the 乡镇 sheet (for the
+    cells a finding points at), the parameters and their citations, the year settled, and the findings list."""
+
+    towns: Table
+    p: dict
+    cite: dict
+    year: int
+    findings: list[Finding]
 
 
 def settle(inputs: Inputs) -> Outcome:
     counties, towns, quotas = inputs.tables["县"], inputs.tables["乡镇"], inputs.tables["名额"]
     p, cite, year = inputs.params, inputs.citations, inputs.year
     findings: list[Finding] = []
-    county_index, county_rows, other_years = _county_rows(inputs, counties, year, findings)
-    county_bars = {key: _county_bar(counties, i, findings) for key, i in county_rows.items()}
+    ctx = Judging(towns, p, cite, year, findings)
+    county_index, county_rows, other_years = counties_of_year(inputs, counties, year, findings)
+    county_bars = {key: county_bar(counties, i, findings) for key, i in county_rows.items()}
     # 名额 and 县.所属市 name the same cities, and 别名 applies to both (`合肥 → 合肥市`).
     cities, city_keys = inputs.name_index(quotas, "市名称")
     quota = {city_keys[i]: (q["名额"], q["激励金额(元)"], quotas.cell("名额", i), quotas.cell("激励金额(元)", i))
@@ -136,11 +122,11 @@ def settle(inputs: Inputs) -> Outcome:
         candidate = Town(row, i)
         row["所属县"] = county_index.display(key)
         row["所属市"] = counties.get("所属市", county_rows[key])
-        reasons = county_bars[key] + _town_bars(towns, i, town, p, cite, year, findings)
+        reasons = county_bars[key] + town_bars(ctx, i, town)
         if reasons:
             row.update({"原因": "；".join(r for r, _ in reasons), "依据": "；".join(dict.fromkeys(c for _, c in reasons))})
             continue
-        unread = _unreadable(counties, county_rows[key], COUNTY_FLAG_COLUMNS) + _unreadable(towns, i, TOWN_FLAG_COLUMNS)
+        unread = unreadable(counties, county_rows[key], COUNTY_FLAG_COLUMNS) + unreadable(towns, i, TOWN_FLAG_COLUMNS)
         if unread:  # no exclusion and no place is decided on a cell that could not be read (SPEC §1)
             findings.append(error("FLAG_PENDING", f"{town['乡镇名称']} 的{'、'.join(c for c, _ in unread)}无法识别，能否推荐待定；"
                                   "它可能占用本市名额，本市的排名按它可能排在前面处理。请更正后重新结算。", unread[0][1],
@@ -151,7 +137,7 @@ def settle(inputs: Inputs) -> Outcome:
         candidates.setdefault(cities.add(row["所属市"] or "（未填）"), []).append(candidate)
 
     for city, members in candidates.items():
-        _rank(city, members, quota, towns, p, cite, findings)
+        _rank(ctx, members, quota.get(city))
     table = ResultTable("乡镇推荐", COLUMNS, rows, counts=COUNTED)
     recommended = [r for r in rows if r["结果"] == RECOMMENDED]
     totals = [Total("推荐乡镇数", len(recommended), COUNT), Total("候补乡镇数", sum(r["结果"] == RESERVE for r in rows), COUNT),
@@ -162,67 +148,12 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([table], totals, findings)
 
 
-def _county_rows(inputs, counties, year, findings) -> tuple:
-    """第五条 judges a county's targets and accountability per year: the 县 rows of the year settled.
-    Without a 年度 column the rows are taken as that year's, and a warning says so; a row whose 年度
-    is blank is taken so too."""
-    if not counties.has("年度"):
-        findings.append(warning("COUNTY_YEAR_ASSUMED", f"「县」表没有“年度”列：各县的目标完成和约谈问责情况按 {year} 年度的情况理解。"
-                                f"第五条按年度判断，多年度请加“年度”列、每县每年一行。", Where("县"), f"{CITE} 第五条"))
-    index = inputs.names()
-    rows = {}
-    for i, county in counties.records():
-        when = county.get("年度")
-        if county["县名称"] is not None and (when is None or int(when) == year):
-            rows[index.add(county["县名称"])] = i
-    other = {}  # a county known only in other years is still a known name
-    for i, county in counties.records():
-        if county["县名称"] is not None:
-            other.setdefault(index.add(county["县名称"]), i)
-    return index, rows, other
-
-
-def _unreadable(table, i, columns) -> list[tuple[str, object]]:
-    """(column, cell) of each condition the reader could not trust in row i."""
-    return [(c, table.cell(c, i)) for c in columns if not table.trusted(c, i)]
-
-
-def _county_bar(counties, i, findings) -> list[tuple[str, str]]:
-    """第五条: a county that missed a target or was summoned or held accountable recommends no township."""
-    name = counties.get("县名称", i)
-    reasons = []
-    for column, label in COUNTY_TARGETS:
-        done = counties.get(column, i)
-        if done is None and not counties.trusted(column, i):
-            continue  # unreadable, not blank: the township is 待定 (FLAG_PENDING), not excluded
-        if done is None:
-            findings.append(error("COUNTY_TARGET_BLANK", f"{name} 的“{column}”未填写，无法确认是否完成，暂按不得推荐处理。",
-                                  counties.cell(column, i), f"{CITE} 第五条(一)"))
-            reasons.append((f"所属县{label}目标完成情况未填写", f"{CITE} 第五条(一)"))
-        elif not done:
-            reasons.append((f"所属县{name}{label}未完成目标任务", f"{CITE} 第五条(一)"))
-    if counties.get("被约谈或问责", i):
-        reasons.append((f"所属县{name}因耕地保护不力被约谈或问责", f"{CITE} 第五条(二)"))
-    return reasons
-
-
-def _town_bars(towns, i, town, p, cite, year, findings) -> list[tuple[str, str]]:
-    reasons = [(text, f"{CITE} 第六条{item}") for name, item, text in TOWN_FLAGS if town.get(name)]
-    years, problem = misuse_years(town.get("资金超范围使用年度"))
-    if problem:
-        findings.append(error("CELL_INVALID", f"资金超范围使用年度：{problem}。请用逗号分隔的四位年份。",
-                              towns.cell("资金超范围使用年度", i), cite["资格取消年数"]))
-    ban = p["资格取消年数"]
-    for m in years:
-        if m + 1 <= year <= m + ban:
-            reasons.append((f"{m} 年度专项资金超出使用范围，取消 {m + 1}—{m + ban} 年受补偿激励资格", cite["资格取消年数"]))
-    return reasons
-
-
-def _rank(city, members, quota, towns, p, cite, findings) -> None:
+def _rank(ctx: Judging, members: list[Town], quota: tuple | None) -> None:
     """Within a city: by 评价得分, highest first, ties in ledger order; the first 名额 are 推荐.
     A township without a score cannot be ranked: where the quota forces a choice that its score
-    would decide, neither it nor the scored townships it could overtake are recommended (待定)."""
+    would decide, neither it nor the scored townships it could overtake are recommended (待定).
+    `quota` is the city's 名额 row (places, amount, and their cells), None when 名额 lacks the city."""
+    towns, findings = ctx.towns, ctx.findings
     flagged = [t for t in members if t.undecided]  # 待定 already; they may still take a place
     members = [t for t in members if not t.undecided]
     scored = sorted((t for t in members if t.out["评价得分"] is not None), key=lambda t: (-t.out["评价得分"], t.i))
@@ -230,12 +161,12 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
     if not members:
         return
     city_name = members[0].out["所属市"]
-    if city not in quota:
+    if quota is None:
         findings.append(error("NO_QUOTA", f"「名额」表中没有 {city_name}，其 {len(members)} 个乡（镇）均列为候补。",
                               Where("名额"), f"{CITE} 第三条"))
         places, amount = 0, ZERO
     else:
-        places, amount, places_at, amount_at = quota[city]
+        places, amount, places_at, amount_at = quota
         if places is None:  # blank or unreadable: no ranking is made on it (SPEC §1)
             findings.append(error("QUOTA_PENDING", f"{city_name} 的名额为空白或无法识别，无法排名，其 {len(members)} 个"
                                   "乡（镇）结果待定。请填写名额后重新结算。", places_at, f"{CITE} 第三条"))
@@ -253,46 +184,47 @@ def _rank(city, members, quota, towns, p, cite, findings) -> None:
         findings.append(error("SCORE_MISSING", f"{city_name} 有 {len(members)} 个乡（镇）争 {places} 个名额，但 {names} "
                               "缺少评价得分（空白或无法识别），排名无法确定：这些乡（镇）及其得分可能超过的乡（镇）结果待定，"
                               "不予推荐。请填写评价得分后重新结算。", towns.cell("评价得分", unscored[0].i), f"{CITE} 第三条"))
-    village_rate = p["村级最低比例"]
     for rank, r in enumerate(scored, start=1):
         r.out["市内排名"] = rank
         if everyone_fits or rank + (unknown if places else 0) <= places:
-            _recommend(r, f"市内排名第 {rank}，在名额 {places} 个以内", amount, village_rate, towns, cite, findings)
+            _recommend(ctx, r, f"市内排名第 {rank}，在名额 {places} 个以内", amount)
         elif rank > places:
             r.out.update({"结果": RESERVE, "原因": f"市内排名第 {rank}，超出名额 {places} 个", "依据": f"{CITE} 第三条"})
-            _check_plan(towns, r, findings)
+            _check_plan(ctx, r)
         else:
             r.out.update({"结果": UNDECIDED, "原因": f"市内排名第 {rank}，但有乡（镇）的评价得分或条件无法确定，名次可能后移",
                           "依据": f"{CITE} 第三条"})
     for n, r in enumerate(unscored, start=len(scored) + 1):
         if everyone_fits:
             r.out["市内排名"] = n  # after the scored ones, in ledger order: the report lists 推荐 by rank
-            _recommend(r, f"本市乡（镇）数不超过名额 {places} 个，无需排名", amount, village_rate, towns, cite, findings)
+            _recommend(ctx, r, f"本市乡（镇）数不超过名额 {places} 个，无需排名", amount)
         elif places == 0:
             r.out.update({"结果": RESERVE, "原因": "本市无名额", "依据": f"{CITE} 第三条"})
-            _check_plan(towns, r, findings)
+            _check_plan(ctx, r)
         else:
             r.out.update({"结果": UNDECIDED, "原因": "缺少评价得分，名额不足以全部推荐，无法排名", "依据": f"{CITE} 第三条"})
 
 
-def _recommend(r: Town, reason, amount, village_rate, towns, cite, findings) -> None:
+def _recommend(ctx: Judging, r: Town, reason: str, amount: Decimal | None) -> None:
+    village_rate = ctx.p["村级最低比例"]
     r.out.update({"结果": RECOMMENDED, "原因": reason, "依据": f"{CITE} 第三条、第七条", "激励金额(元)": amount,
                   "村级最低(元)": None if amount is None else round_money(amount * village_rate)})
-    _check_use(towns, r, village_rate, cite, findings)
+    _check_use(ctx, r)
 
 
-def _check_plan(towns, r: Town, findings) -> None:
+def _check_plan(ctx: Judging, r: Town) -> None:
     """第八条: the plan goes with the list of recommended townships; a 候补 may still be compensated."""
+    towns = ctx.towns
     if towns.get("使用方案已报送", r.i) is False:
-        findings.append(warning("PLAN_NOT_SUBMITTED", f"{r.out['乡镇名称']}（{r.out['结果']}）的专项资金使用方案尚未报送，"
-                                "应随推荐名单一并报送省自然资源厅。", towns.cell("使用方案已报送", r.i), f"{CITE} 第八条"))
+        ctx.findings.append(warning("PLAN_NOT_SUBMITTED", f"{r.out['乡镇名称']}（{r.out['结果']}）的专项资金使用方案尚未报送，"
+                                    "应随推荐名单一并报送省自然资源厅。", towns.cell("使用方案已报送", r.i), f"{CITE} 第八条"))
 
 
-def _check_use(towns, r: Town, village_rate, cite, findings) -> None:
-    i = r.i
+def _check_use(ctx: Judging, r: Town) -> None:
+    towns, village_rate, i = ctx.towns, ctx.p["村级最低比例"], r.i
     share = towns.get("村级分配比例", i)
     if share is not None and share < village_rate:
-        findings.append(error("VILLAGE_SHARE_LOW", f"{r.out['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
-                              "受补偿激励的乡（镇）应将不低于一半的资金用于村级集体经济组织。", towns.cell("村级分配比例", i),
-                              cite["村级最低比例"]))
-    _check_plan(towns, r, findings)
+        ctx.findings.append(error("VILLAGE_SHARE_LOW", f"{r.out['乡镇名称']} 的村级分配比例为 {share:.2%}，低于 {village_rate:.0%}。"
+                                  "受补偿激励的乡（镇）应将不低于一半的资金用于村级集体经济组织。", towns.cell("村级分配比例", i),
+                                  ctx.cite["村级最低比例"]))
+    _check_plan(ctx, r)
