@@ -7,20 +7,20 @@ findings out. No I/O, and bad data becomes findings, never exceptions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 
-from farmcli.model.compare import agree, exceeds, shown
-from farmcli.model.findings import Finding, Where, error, info, warning
+from farmcli.model.compare import exceeds, shown
+from farmcli.model.findings import Finding, error, info, warning
 from farmcli.model.table import Table
 from farmcli.model.money import ZERO, round_money, sum_or_pending
 from farmcli.model.result import AREA, BOOL, COUNT, KEY, MONEY, PAY, RATIO, STATUS, ChartSpec, Col, Inputs, Outcome, ResultTable, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
 from farmcli.policies.guards import as_of_date, future_dates
+from farmcli.policies.taojiang_checks import check_stated_ratio, check_stated_total_ratio
 from farmcli.policies.taojiang_checks import cross_check  # noqa: F401  (the settlement runs it with 资金)
-from farmcli.policies.taojiang_sources import PARCEL_STATES, ParcelSums, aggregate_parcels, match_payments
-
-RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
+from farmcli.policies.taojiang_sources import (PARCEL_STATES, Settling, Town, aggregate_parcels, from_parcels, match_payments,
+                                               paid_to)
 
 SHEETS = (
     SheetSpec("乡镇", required=True, key="乡镇名称", help="各乡镇的任务、完成与拨付情况，一个乡镇一行", columns=(
@@ -94,13 +94,14 @@ def settle(inputs: Inputs) -> Outcome:
     p, cite = inputs.params, inputs.citations
     findings: list[Finding] = []
     index, keys = inputs.name_index(towns, "乡镇名称")
+    ctx = Settling(towns, index, p, cite, findings)
 
-    parcels = aggregate_parcels(inputs.tables.get("图斑"), index, p["验收截止日期"], cite, findings)
-    payments = match_payments(inputs.tables.get("拨付明细"), index, findings)
+    parcels = aggregate_parcels(ctx, inputs.tables.get("图斑"))
+    payments = match_payments(ctx, inputs.tables.get("拨付明细"))
 
     summary = ResultTable("乡镇汇总", SUMMARY_COLUMNS)
     plan = ResultTable("拨付计划", PLAN_COLUMNS)
-    settled = [_settle_town(towns, i, index.display(keys[i]), parcels, payments, keys[i], p, cite, findings)
+    settled = [_settle_town(ctx, Town(i, keys[i], index.display(keys[i])), parcels, payments)
                for i, _ in towns.unique_records("乡镇名称", "DUPLICATE_TOWN", "乡镇", findings, keys)]
     for town in settled:
         summary.rows.append(town.out)
@@ -110,7 +111,7 @@ def settle(inputs: Inputs) -> Outcome:
     findings += future_dates(inputs.tables.get("图斑"), "验收日期", as_of, "验收入库", cite["验收截止日期"])
     findings += future_dates(inputs.tables.get("拨付明细"), "拨付日期", as_of, "拨付")
     summary.total = _total_row(summary.rows)
-    findings.extend(_check_stated_total_ratio(towns, summary.total))
+    findings.extend(check_stated_total_ratio(towns, summary.total))
     t = summary.total
     totals = [
         Total("下达任务(亩)", t["下达任务(亩)"], AREA), Total("实施恢复面积(亩)", t["实施恢复面积(亩)"], AREA),
@@ -125,14 +126,15 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([summary, plan], totals, findings)
 
 
-def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings) -> SettledTown:
+def _settle_town(ctx: Settling, town: Town, parcels, payments) -> SettledTown:
+    towns, p, cite, findings, i, name = ctx.towns, ctx.p, ctx.cite, ctx.findings, town.i, town.name
     std, first_rate, first_progress = p["补助标准"], p["首笔拨付比例"], p["首笔拨付进度"]
     sched_cite = cite["首笔拨付比例"]
     task = towns.get("下达任务(亩)", i)
-    implemented = _from_parcels(towns, i, "实施恢复面积(亩)", parcels, key, "implemented", findings)
-    accepted = _from_parcels(towns, i, "验收入库面积(亩)", parcels, key, "accepted", findings)
-    from_parcels_pending = parcels is not None and key in parcels and (
-        parcels[key].implemented is None or parcels[key].accepted is None)
+    implemented = from_parcels(ctx, town, "实施恢复面积(亩)", parcels, "implemented")
+    accepted = from_parcels(ctx, town, "验收入库面积(亩)", parcels, "accepted")
+    from_parcels_pending = parcels is not None and town.key in parcels and (
+        parcels[town.key].implemented is None or parcels[town.key].accepted is None)
     # A cell the reader could not trust is not a blank: what depends on it stays pending (SPEC §1).
     accepted_known = (not from_parcels_pending) if parcels is not None else towns.trusted("验收入库面积(亩)", i)
     if task is None:
@@ -145,9 +147,9 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings) -> S
     ratio = implemented / task if task and implemented is not None else None
     if task == 0:
         findings.append(error("ZERO_TASK", f"{name} 的下达任务为 0，完成比例无法计算。", towns.cell("下达任务(亩)", i)))
-    _check_stated_ratio(towns, i, name, ratio, findings)
+    check_stated_ratio(ctx, town, ratio)
 
-    stated_progress, progress_ok = _progress(towns, i, name, findings)
+    stated_progress, progress_ok = _progress(ctx, town)
     progress = stated_progress if stated_progress is not None else (min(ratio, Decimal(1)) if ratio is not None else None)
     if not progress_ok:
         progress = None  # unreadable, not blank: no fallback to the completion ratio
@@ -160,15 +162,14 @@ def _settle_town(towns, i, name, parcels, payments, key, p, cite, findings) -> S
     first = round_money(contract * first_rate) if contract is not None else None
     final = subsidy - first if subsidy is not None and first is not None else None
     first_due = progress >= first_progress if progress is not None and first is not None else None
-    final_due = _final_due(towns, i, name, (accepted, implemented), (stated_progress, progress_ok), final, sched_cite,
-                           findings)
+    final_due = _final_due(ctx, town, (accepted, implemented), (stated_progress, progress_ok), final)
     undecided = first_due is None or final_due is None
     if final_due and first_due is False and final is not None and final < 0:
         undecided = True  # a negative 尾款 due while the 首笔 never was: no recovery of money never paid
     # 应拨 is the instalments known to be due. While another is undecided, 待拨付 is what may be paid
     # now; a negative one cannot be called an over-payment (the undecided one may be due), so it is pending.
     due = sum((a for a, ok in ((first, first_due), (final, final_due)) if ok and a is not None), ZERO)
-    paid = _paid(towns, i, name, payments, key, findings)
+    paid = paid_to(ctx, town, payments)
     pending = due - paid if paid is not None else None
     if undecided and pending is not None and pending < 0:
         pending = None
@@ -214,99 +215,44 @@ def _pct(value) -> str:
     return "待定" if value is None else f"{value:.2%}"
 
 
-def _progress(towns, i, name, findings):
+def _progress(ctx: Settling, town: Town):
     """(工程进度 as the ledger states it or None, whether it could be read). A ratio above 100% is an
     error, never 5900%: the reader flags it where the header has no `(%)`; this guard covers the rest."""
+    towns, i = ctx.towns, town.i
     value = towns.get("工程进度", i)
     if not towns.trusted("工程进度", i):
         return None, False
     if value is not None and value > 1:
         typed = f"{value.normalize():f}"
-        findings.append(error("RATIO_ABOVE_100", f"{name} 的工程进度为 {typed}，超过 100%：如指 {typed}%，请写成 {typed}% 或 "
-                              f"{(value / 100).normalize():f}。首笔和尾款待定，未按 {typed} 倍计算。", towns.cell("工程进度", i)))
+        ctx.findings.append(error("RATIO_ABOVE_100", f"{town.name} 的工程进度为 {typed}，超过 100%：如指 {typed}%，请写成 {typed}% 或 "
+                                  f"{(value / 100).normalize():f}。首笔和尾款待定，未按 {typed} 倍计算。", towns.cell("工程进度", i)))
         return None, False
     return value, True
 
 
-def _final_due(towns, i, name, areas, progress, final, cite, findings):
+def _final_due(ctx: Settling, town: Town, areas, progress, final):
     """六(二)一)4: 完成全部工程量并通过验收、指标入库后全额支付. True, False, or None (pending)."""
     (accepted, implemented), (stated_progress, progress_ok) = areas, progress
+    towns, i, name, sched_cite, findings = ctx.towns, town.i, town.name, ctx.cite["首笔拨付比例"], ctx.findings
     if accepted is None or accepted <= 0:
         return False if accepted is not None or towns.trusted("验收入库面积(亩)", i) else None
     if implemented is not None and exceeds(accepted, implemented):
         findings.append(error("ACCEPTED_ABOVE_IMPLEMENTED", f"{name} 的验收入库面积 {shown(accepted)} 亩大于实施恢复面积 "
                               f"{shown(implemented)} 亩，两者必有一个有误。尾款待定，更正其中之一后重新结算。",
-                              towns.cell("验收入库面积(亩)", i), cite))
+                              towns.cell("验收入库面积(亩)", i), sched_cite))
         return None
     if not progress_ok or final is None:
         return None
     if stated_progress is not None and stated_progress < 1:
         findings.append(warning("FINAL_BEFORE_COMPLETION", f"{name} 已有验收入库面积，但工程进度为 {stated_progress:.2%}，"
                                 "尚未完成全部工程量：尾款待完工后拨付。如已完工，请把工程进度改为 100%。",
-                                towns.cell("工程进度", i), cite))
+                                towns.cell("工程进度", i), sched_cite))
         return False
     return True
 
 
 def _area(value) -> str:
     return "未验收入库" if value is None else f"{value:,.2f} 亩"
-
-
-def _from_parcels(towns, i, column, parcels, key, attr, findings):
-    """A township's area from 图斑 when that sheet exists, checked against 乡镇's own figure."""
-    stated = towns.get(column, i)
-    if parcels is None:
-        return stated
-    sums = parcels.get(key, ParcelSums())
-    value = sums.implemented if attr == "implemented" else (sums.accepted if sums.any_accepted else None)
-    pending = sums.implemented is None if attr == "implemented" else (sums.any_accepted and sums.accepted is None)
-    if stated is not None and not pending and not agree(stated, value or ZERO):
-        findings.append(error("PARCEL_MISMATCH", f"「乡镇」表的{column}为 {shown(stated)}，而「图斑」汇总为 "
-                              f"{shown(value or ZERO)}，相差 {shown(stated - (value or ZERO))}。farmcli 按图斑汇总计算，请核对。",
-                              towns.cell(column, i)))
-    return value
-
-
-def _paid(towns, i, name, payments, key, findings):
-    stated = towns.get("已拨付(元)", i)
-    if payments is None or not payments.present:
-        if stated is None and not towns.trusted("已拨付(元)", i):
-            return None  # unreadable: 待拨付 stays pending rather than assume nothing was paid
-        return stated if stated is not None else ZERO
-    total = payments.by_town.get(key, ZERO)
-    if total is None:
-        return None  # a payment to this township is unreadable: 已拨付 and 待拨付 stay pending
-    if stated is not None and not agree(stated, total):
-        findings.append(error("PAID_MISMATCH", f"{name}「乡镇」表的已拨付为 {shown(stated)} 元，而「拨付明细」合计为 "
-                              f"{shown(total)} 元，相差 {shown(stated - total)} 元。farmcli 按拨付明细计算，请核对。",
-                              towns.cell("已拨付(元)", i)))
-    return total
-
-
-def _as_shown(ratio: Decimal) -> Decimal:
-    """A ratio as a ledger shows it, percent with 2 decimals: 0.935771 → 0.9358."""
-    return ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def _check_stated_ratio(towns, i, name, ratio, findings):
-    stated = towns.get("完成比例", i)
-    if stated is None or ratio is None:
-        return
-    if _as_shown(stated) != _as_shown(ratio):
-        findings.append(warning("RATIO_MISMATCH", f"{name} 台账填写的完成比例为 {stated:.2%}，按实施恢复面积 / 下达任务"
-                                f"计算为 {ratio:.2%}。请核对。", towns.cell("完成比例", i), RATIO_CITE))
-
-
-def _check_stated_total_ratio(towns, total) -> list[Finding]:
-    out = []
-    for line, word, values in towns.totals:
-        stated = values.get("完成比例")
-        if word != "小计" and stated is not None and total["完成比例"] is not None \
-                and _as_shown(stated) != _as_shown(total["完成比例"]):
-            out.append(warning("RATIO_MISMATCH", f"{word}行的完成比例为 {stated:.2%}，按合计面积计算为 "
-                               f"{total['完成比例']:.2%}。请核对。", Where(towns.sheet, line, towns.letters["完成比例"]),
-                               RATIO_CITE))
-    return out
 
 
 def _total_row(rows: list[dict]) -> dict:

@@ -3,16 +3,22 @@
 Every check is a warning with both figures, the difference and the article; the codes share the
 prefix CROSS_ so a clerk can filter them. Nothing here changes a figure: the settlement stands,
 the auditor's questions are listed beside it.
+
+Also the ledger's own 完成比例 against farmcli's (RATIO_MISMATCH), which `taojiang.settle` runs per
+township and on the 合计 row.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from farmcli.model.findings import Finding, Where, warning
 from farmcli.model.money import ZERO, sum_or_pending
 from farmcli.model.result import Inputs, ResultTable
 from farmcli.model.table import Table
+from farmcli.policies.taojiang_sources import Settling, Town
+
+RATIO_CITE = "桃江以奖代补自评报告 四、6（完成比例 = 实施恢复面积 / 下达任务）"
 
 # The ledger's own 乡镇 figures that farmcli also computes: (ledger column, result column).
 CLAIMED = (("补助金额(元)", "补助金额(元)"), ("应拨(元)", "应拨(元)"), ("待拨付(元)", "待拨付(元)"))
@@ -115,4 +121,30 @@ def _paid_before_acceptance(inputs: Inputs, tables: list[ResultTable], index, ci
                                    f"指标入库后支付（本笔 {on:%Y-%m-%d}）。请核实拨付日期或验收日期。",
                                    payments.cell("拨付日期", i), cite))
                 break
+    return out
+
+
+def _as_shown(ratio: Decimal) -> Decimal:
+    """A ratio as a ledger shows it, percent with 2 decimals: 0.935771 → 0.9358."""
+    return ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def check_stated_ratio(ctx: Settling, town: Town, ratio: Decimal | None) -> None:
+    stated = ctx.towns.get("完成比例", town.i)
+    if stated is None or ratio is None:
+        return
+    if _as_shown(stated) != _as_shown(ratio):
+        ctx.findings.append(warning("RATIO_MISMATCH", f"{town.name} 台账填写的完成比例为 {stated:.2%}，按实施恢复面积 / 下达任务"
+                                    f"计算为 {ratio:.2%}。请核对。", ctx.towns.cell("完成比例", town.i), RATIO_CITE))
+
+
+def check_stated_total_ratio(towns: Table, total: dict) -> list[Finding]:
+    out = []
+    for line, word, values in towns.totals:
+        stated = values.get("完成比例")
+        if word != "小计" and stated is not None and total["完成比例"] is not None \
+                and _as_shown(stated) != _as_shown(total["完成比例"]):
+            out.append(warning("RATIO_MISMATCH", f"{word}行的完成比例为 {stated:.2%}，按合计面积计算为 "
+                               f"{total['完成比例']:.2%}。请核对。", Where(towns.sheet, line, towns.letters["完成比例"]),
+                               RATIO_CITE))
     return out
