@@ -15,8 +15,9 @@ from farmcli.model.findings import Finding, Where, error, info, warning
 from farmcli.model.money import ZERO, allocate_largest_remainder, round_money, sum_or_pending
 from farmcli.model.result import AREA, KEY, MONEY, PAY, RATIO, ChartSpec, Col, Inputs, Outcome, ResultTable, Rows, Total, UnitKey
 from farmcli.model.schema import Column, SheetSpec
+from farmcli.model.table import Table
+from farmcli.policies.anhui_assessment_claims import CITE, Claim, conversion_claim, surplus_claim
 
-CITE = "皖耕保考核奖惩通知"
 GAP, SURPLUS = "缺口市", "超额市"
 REDUCTIONS = ("统筹补充核减(亩)", "挂钩节余核减(亩)", "生态退耕核减(亩)")
 
@@ -65,16 +66,34 @@ class YearRow:
         return self.values.get(column, default)
 
 
-@dataclass
-class Claim:
-    """A city's claim on the reward pool for the settled year."""
+@dataclass(frozen=True)
+class City:
+    """The 市 row being assessed: its row (`i`) and values, its key (别名 applied), its name as shown."""
 
+    i: int
+    key: str
     name: str
-    surplus: Decimal | None
-    deduction: Decimal | None
-    weight: Decimal | None  # None: pending (a figure it depends on is blank or untrusted)
-    note: str
-    eligible: bool = True
+    values: dict
+
+    def __getitem__(self, column: str):
+        return self.values[column]
+
+
+@dataclass(frozen=True)
+class Assessing:
+    """What every city is assessed with, built once in `settle`; the checks append to `findings`."""
+
+    cities: Table  # 市
+    years: Table  # 年度: the cells most findings point at
+    rows: dict[tuple[str, int], YearRow]  # (city key, year) → its 年度 row
+    p: dict
+    cite: dict
+    year: int
+    findings: list[Finding]
+
+    def this_year(self, city: City) -> YearRow | None:
+        """The city's 年度 row of the year settled."""
+        return self.rows.get((city.key, self.year))
 
 
 def settle(inputs: Inputs) -> Outcome:
@@ -87,32 +106,31 @@ def settle(inputs: Inputs) -> Outcome:
                                 "此前的结转继续考核。", citation=cite["分解年数"]))
     # 市 and 年度 name the same cities: compare them as names, not as strings (`合 肥 市` = `合肥市`).
     index, keys = inputs.name_index(cities, "市名称")
-    rows = _year_rows(years, index, findings)
+    ctx = Assessing(cities, years, _year_rows(years, index, findings), p, cite, year, findings)
     gap_table = ResultTable("缺口市考核", GAP_COLUMNS)
     claims: list[Claim] = []
     penalties: Decimal | None = ZERO
     compensation: Decimal | None = ZERO  # None: a gap city's figure is pending, so the pool is too
     collected: Decimal | None = ZERO  # what gap cities actually paid (以收定支); assessed where not stated
     uncollected: list[str] = []  # gap cities owing compensation with no 实缴补偿 stated
-    for i, city in cities.unique_records("市名称", "DUPLICATE_CITY", "市", findings, keys):
-        key, kind = keys[i], city["类型"]
-        name = index.display(key)
+    for i, values in cities.unique_records("市名称", "DUPLICATE_CITY", "市", findings, keys):
+        city, kind = City(i, keys[i], index.display(keys[i]), values), values["类型"]
         if kind == GAP:
-            chain, done = _gap_chain(name, key, city, rows, p, cite, year, (cities, i, years), findings)
+            chain, done = _gap_chain(ctx, city)
             gap_table.rows.extend(chain)
             last = chain[-1]["经济补偿(元)"] if chain else ZERO
             compensation = sum_or_pending((compensation, last))
-            paid = _collected(name, last, rows.get((key, year)), years, uncollected, findings)
+            paid = _collected(ctx, city, last, uncollected)
             collected = sum_or_pending((collected, paid))
-            claim = _conversion(name, city, rows.get((key, year)), done, cite, findings, years)
+            claim = conversion_claim(ctx, city, done)
             if claim:
                 claims.append(claim)
         elif kind == SURPLUS:
-            claim, penalty = _surplus_claim(name, city, rows.get((key, year)), p, cite, findings, years, cities, i)
+            claim, penalty = surplus_claim(ctx, city)
             claims.append(claim)
             penalties = sum_or_pending((penalties, penalty))
         else:
-            findings.append(error("UNKNOWN_CITY_TYPE", f"{name} 的类型“{kind}”须为 缺口市 或 超额市，未参加考核。",
+            findings.append(error("UNKNOWN_CITY_TYPE", f"{city.name} 的类型“{kind}”须为 缺口市 或 超额市，未参加考核。",
                                   cities.cell("类型", i)))
 
     total_comp = sum_or_pending((compensation, penalties))
@@ -124,7 +142,7 @@ def settle(inputs: Inputs) -> Outcome:
     central_rate = p["中央上缴比例"]
     central = None if income is None else round_money(income * central_rate)
     pool = None if income is None else income - central
-    reward_table = _share_pool(claims, pool, cite, findings)
+    reward_table = _share_pool(ctx, claims, pool)
     if pool == 0:
         findings.append(info("EMPTY_POOL", f"{year} 年度奖励资金池为 0（缺口市均完成年度任务）。省级分配耕地保护补偿激励资金时"
                              "向超额承担任务市适当倾斜。", citation=f"{CITE} 二(二)"))
@@ -137,11 +155,13 @@ def settle(inputs: Inputs) -> Outcome:
     return Outcome([gap_table, reward_table], totals, findings)
 
 
-def _collected(name, assessed, row, years, uncollected, findings) -> Decimal | None:
+def _collected(ctx: Assessing, city: City, assessed: Decimal | None, uncollected: list[str]) -> Decimal | None:
     """What a gap city paid of its compensation for the year (二(二) 以收定支): its 实缴补偿, never more
-    than assessed; the assessed amount where none is stated (and the caller warns); None while pending."""
+    than assessed; the assessed amount where none is stated (the caller warns, naming `uncollected`);
+    None while pending."""
     if assessed is None:
         return None
+    name, row, years = city.name, ctx.this_year(city), ctx.years
     stated = None if row is None else row.get("实缴补偿(元)")
     if row is not None and not years.trusted("实缴补偿(元)", row.i):
         return None
@@ -151,10 +171,10 @@ def _collected(name, assessed, row, years, uncollected, findings) -> Decimal | N
         return assessed
     if stated != assessed:
         short = stated < assessed
-        findings.append(warning("COMPENSATION_PAID_DIFFERS", f"缺口市 {name} 实缴补偿 {stated:,.2f} 元，应缴经济补偿 {assessed:,.2f} 元，"
-                                f"{'少缴' if short else '多缴'} {abs(assessed - stated):,.2f} 元。奖励资金按"
-                                f"{'实缴数' if short else '应缴数'}计入（以收定支、先收后支）。",
-                                years.cell("实缴补偿(元)", row.i), f"{CITE} 二(二)、三(二)"))
+        ctx.findings.append(warning("COMPENSATION_PAID_DIFFERS", f"缺口市 {name} 实缴补偿 {stated:,.2f} 元，应缴经济补偿 {assessed:,.2f} 元，"
+                                    f"{'少缴' if short else '多缴'} {abs(assessed - stated):,.2f} 元。奖励资金按"
+                                    f"{'实缴数' if short else '应缴数'}计入（以收定支、先收后支）。",
+                                    years.cell("实缴补偿(元)", row.i), f"{CITE} 二(二)、三(二)"))
     return min(stated, assessed)
 
 
@@ -177,7 +197,7 @@ def _year_rows(years, index, findings) -> dict[tuple[str, int], YearRow]:
     return rows
 
 
-def _completed(row, years) -> Decimal | None:
+def _completed(years: Table, row: YearRow) -> Decimal | None:
     """实际完成 = 净增加耕地 + the three 核减 (blank 核减 = 0); None when 净增加耕地 is blank or a cell
     could not be trusted (a blank year's figure is not 0 亩 achieved: it stays pending)."""
     i = row.i
@@ -186,10 +206,11 @@ def _completed(row, years) -> Decimal | None:
     return row["净增加耕地(亩)"] + sum_or_pending(row.get(c) or ZERO for c in REDUCTIONS)  # blank 核减 = 0
 
 
-def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[list[dict], Decimal | None]:
-    """Year by year from the first split year to `year`: task, carry-over, actual gap, compensation.
+def _gap_chain(ctx: Assessing, city: City) -> tuple[list[dict], Decimal | None]:
+    """Year by year from the first split year to the year settled: task, carry-over, actual gap, compensation.
     Returns the rows and the cumulative 实际完成 (None while pending)."""
-    cities, i, years = sheets
+    cities, i, years, name, key = ctx.cities, city.i, ctx.years, city.name, city.key
+    p, cite, findings = ctx.p, ctx.cite, ctx.findings
     gap = city["任务缺口(亩)"]
     if gap is None:
         why = "无法识别" if not cities.trusted("任务缺口(亩)", i) else "未填写"
@@ -198,22 +219,22 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
                               cite["年度分解比例"]))
     start, count = p["分解起始年"], p["分解年数"]
     carried, cumulative, chain = ZERO, ZERO, []
-    for y in range(start, year + 1):
+    for y in range(start, ctx.year + 1):
         task = None if gap is None else (gap * p["年度分解比例"] if y < start + count else ZERO)
         due = sum_or_pending((task, carried))
-        row = rows.get((key, y))
+        row = ctx.rows.get((key, y))
         if row is None:
             findings.append(error("MISSING_YEAR", f"缺口市 {name} 缺少 {y} 年度的数据行，按实际完成 0 亩计算，经济补偿可能偏高。"
                                   "请在「年度」表补上这一行。", Where("年度"), cite["分解年数"]))
             done = ZERO
         else:
-            done = _completed(row, years)
+            done = _completed(years, row)
             if done is None:
                 findings.append(error("MISSING_VALUE", f"缺口市 {name} {y} 年度的净增加耕地未填写，或净增加耕地、核减面积无法识别：此后各年的实际缺口和"
                                       "经济补偿待定，奖励资金池也随之待定。请更正该行。", years.where(row.i),
                                       cite["年度分解比例"]))
         if row is not None and gap is not None and cumulative is not None and cumulative < gap:
-            _offsets_before_made_up(name, row, years, findings)
+            _offsets_before_made_up(ctx, name, row)
         cumulative = sum_or_pending((cumulative, done))
         shortfall = None if due is None or done is None else max(ZERO, due - done)
         chain.append({"市名称": name, "年度": y, "年度任务(亩)": task, "上年结转(亩)": carried, "应完成(亩)": due,
@@ -224,11 +245,11 @@ def _gap_chain(name, key, city, rows, p, cite, year, sheets, findings) -> tuple[
     return chain, cumulative
 
 
-def _offsets_before_made_up(name, row, years, findings) -> None:
+def _offsets_before_made_up(ctx: Assessing, name: str, row: YearRow) -> None:
     """四(三): before its gap is made up a gap city may not take on 统筹补充耕地 (不得) and in principle
     not trade 增减挂钩节余指标 (原则上不得; 自然资发〔2021〕178号 excepted). Such 核减 still count (二(一)3
     据实核减): the finding asks the clerk to check them, the figures are not changed."""
-    y = int(row["年度"])
+    y, years, findings = int(row["年度"]), ctx.years, ctx.findings
 
     def said(column: str, rule: str) -> str:
         return (f"缺口市 {name} {y} 年度尚未补齐任务缺口，却有{column.removesuffix('(亩)')} {row[column]:,.2f} 亩：{rule}。"
@@ -243,74 +264,7 @@ def _offsets_before_made_up(name, row, years, findings) -> None:
                                 f"{CITE} 四(三)"))
 
 
-def _conversion(name, city, row, done, cite, findings, years) -> Claim | None:
-    """二(三)2: a gap city joins the surplus cities only when it has made up its whole gap (the cumulative
-    实际完成 since the split began reaches 任务缺口), ends the year above 原规划目标, and has raised its
-    protection target (转为超额市 = 是). A 是 without the first two is an error that names what is missing."""
-    if row is None or not row.get("转为超额市"):
-        return None
-    where = years.cell("转为超额市", row.i)
-    gap, end, original = city["任务缺口(亩)"], row.get("年末耕地面积(亩)"), row.get("原规划目标(亩)")
-    missing = []
-    if gap is None or done is None:
-        missing.append("任务缺口或各年完成情况待定，无法确认是否补齐整个缺口")
-    elif done < gap:
-        missing.append(f"{CITE}要求补齐整个任务缺口 {gap:,.2f} 亩，自分解起始年累计只完成 {done:,.2f} 亩")
-    if end is None or original is None:
-        missing.append("缺少年末耕地面积或原规划目标")
-    elif end <= original:
-        missing.append(f"年末耕地面积 {end:,.2f} 亩未超过原规划目标 {original:,.2f} 亩")
-    if missing:
-        findings.append(error("NO_CONVERSION", f"{name} 标为转为超额市，但" + "；".join(missing) + "。不予转为超额市，"
-                              "不参与奖励分配。请核实后更正“转为超额市”或相关面积。", where, f"{CITE} 二(三)2"))
-        return None
-    surplus = row.get("实际超额(亩)")
-    if surplus is None:
-        findings.append(error("MISSING_VALUE", f"{name} 转为超额市，须填实际超额：各超额市的奖励待定（权重不按 0 计）。",
-                              years.cell("实际超额(亩)", row.i), f"{CITE} 二(三)2"))
-    return Claim(name, surplus, ZERO, surplus, "缺口市补齐缺口后耕地超过原规划目标，转为超额市（二(三)2）")
-
-
-def _surplus_claim(name, city, row, p, cite, findings, years, cities, i) -> tuple[Claim, Decimal]:
-    stated = (row or {}).get("实际超额(亩)")
-    surplus = stated if stated is not None else city["超额任务(亩)"]
-    if row is not None and not years.trusted("实际超额(亩)", row.i):
-        surplus = None  # an unreadable 实际超额 must not fall back to 超额任务
-    if surplus is None:
-        # Its weight is unknown, so is every share of the pool: pending, never a weight of 0 (SPEC §1).
-        findings.append(error("MISSING_VALUE", f"超额市 {name} 缺少超额任务（「市」表）和实际超额（「年度」表）：奖励权重待定，"
-                              "各超额市的经济奖励均待定。请填写附件1核定的超额任务。", cities.cell("超额任务(亩)", i),
-                              f"{CITE} 二(三)2"))
-    if row is None:
-        findings.append(warning("SURPLUS_YEAR_MISSING", f"超额市 {name} 缺少本年度的数据行，无法核对规划目标，按实际超额计权重。", Where("年度")))
-        return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
-    plan = ("年末耕地面积(亩)", "现行规划目标(亩)", "原规划目标(亩)")
-    if not all(years.trusted(c, row.i) for c in plan):
-        findings.append(error("MISSING_VALUE", f"超额市 {name} 的年末耕地面积或规划目标无法识别：二(三)2 的扣减与取消奖励无法判断，"
-                              "奖励待定。请更正该行。", years.where(row.i), f"{CITE} 二(三)2"))
-        return Claim(name, surplus, None, None, "规划目标待核对，奖励待定"), None  # a penalty may be due too
-    end, current, original = row.get("年末耕地面积(亩)"), row.get("现行规划目标(亩)"), row.get("原规划目标(亩)")
-    where = years.cell("年末耕地面积(亩)", row.i)
-    if end is None or current is None or original is None:
-        findings.append(warning("PLAN_UNCHECKED", f"超额市 {name} 缺少年末耕地面积或规划目标，无法按二(三)2 核对，按实际超额计权重。",
-                                where, f"{CITE} 二(三)2"))
-        return Claim(name, surplus, ZERO, surplus, "未核对规划目标"), ZERO
-    if end < original:
-        penalty = round_money((original - end) * p["补偿标准"])
-        findings.append(warning("BELOW_ORIGINAL_PLAN", f"超额市 {name} 年末耕地 {end:,.2f} 亩低于原规划目标 {original:,.2f} 亩："
-                                f"考核问责后取消奖励资格，并按 {original - end:,.2f} 亩缴纳经济补偿 {penalty:,.2f} 元，计入奖励资金。",
-                                where, f"{CITE} 二(三)2"))
-        return Claim(name, surplus, surplus, ZERO, f"低于原规划目标，取消奖励资格，缴纳经济补偿 {penalty:,.2f} 元", False), penalty
-    if end < current:
-        cut = current - end
-        findings.append(warning("BELOW_CURRENT_PLAN", f"超额市 {name} 年末耕地 {end:,.2f} 亩未守住现行规划目标 {current:,.2f} 亩："
-                                f"先考核问责，再按减少的 {cut:,.2f} 亩扣减奖励权重。", where, f"{CITE} 二(三)2"))
-        weight = None if surplus is None else max(ZERO, surplus - cut)
-        return Claim(name, surplus, cut, weight, "未守住现行规划目标，先考核问责，按减少面积扣减"), ZERO
-    return Claim(name, surplus, ZERO, surplus, ""), ZERO
-
-
-def _share_pool(claims: list[Claim], pool: Decimal | None, cite, findings) -> ResultTable:
+def _share_pool(ctx: Assessing, claims: list[Claim], pool: Decimal | None) -> ResultTable:
     """Largest-remainder shares of the pool; every share is pending while the pool or any weight is."""
     table = ResultTable("超额市奖励", REWARD_COLUMNS)
     weights = [c.weight for c in claims]
@@ -319,11 +273,11 @@ def _share_pool(claims: list[Claim], pool: Decimal | None, cite, findings) -> Re
     shares = allocate_largest_remainder(pool, weights) if not pending and pool > 0 else None
     if pending and claims:
         why = "奖励资金池" if pool is None else "部分超额市的奖励权重"
-        findings.append(error("REWARD_PENDING", f"{why}待定（见上述错误），各超额市的经济奖励暂不计算、不予拨付。"
-                              "更正后重新结算。", citation=f"{CITE} 二(三)2"))
+        ctx.findings.append(error("REWARD_PENDING", f"{why}待定（见上述错误），各超额市的经济奖励暂不计算、不予拨付。"
+                                  "更正后重新结算。", citation=f"{CITE} 二(三)2"))
     elif pool > 0 and shares is None:
-        findings.append(error("NO_WEIGHT", f"奖励资金池 {pool:,.2f} 元无超额市可分（奖励权重之和为 0），未分配。",
-                              citation=cite["补偿标准"]))
+        ctx.findings.append(error("NO_WEIGHT", f"奖励资金池 {pool:,.2f} 元无超额市可分（奖励权重之和为 0），未分配。",
+                                  citation=ctx.cite["补偿标准"]))
     for n, c in enumerate(claims):
         table.rows.append({"市名称": c.name, "实际超额(亩)": c.surplus, "扣减(亩)": c.deduction, "奖励权重(亩)": c.weight,
                            "权重占比": c.weight / total if total and c.weight is not None else None,
