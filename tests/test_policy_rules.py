@@ -160,3 +160,36 @@ def test_result_rows_carry_only_their_tables_columns():
         for table in s.tables:
             names = {c.name for c in table.columns}
             assert [k for row in table.body() for k in row if k not in names] == [], (path.name, table.name)
+
+
+# --- a context object, not long positional lists (issue 23 item 7) ------------------------------
+
+MAX_PARAMETERS = 5  # self/ctx counted: what a helper needs beyond that travels in its policy's context
+
+
+def long_signatures(source: str, name: str) -> list[str]:
+    """`module:line function(n)` for each function (nested ones and lambdas too) taking more than
+    MAX_PARAMETERS parameters, counting positional-only, keyword-only, *args and **kwargs."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            a = node.args
+            count = len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + (a.vararg is not None) + (a.kwarg is not None)
+            if count > MAX_PARAMETERS:
+                out.append((node.lineno, f"{name}:{node.lineno} {getattr(node, 'name', 'lambda')}({count})"))
+    return [text for _, text in sorted(out)]
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
+def test_policy_functions_take_a_context_not_long_argument_lists(path):
+    # Each policy builds one frozen context in `settle` (its tables, parameters, citations, year,
+    # names, findings) and passes it, instead of threading 7–10 positional arguments through helpers.
+    assert long_signatures(path.read_text("utf-8"), path.name) == []
+
+
+def test_the_signature_scan_can_fail():
+    planted = ("def settle(inputs):\n    def done(status, reason, article, recover=0, local=0, balance=None):\n        pass\n"
+               "def _gap(name, key, city, rows, p, cite, year, sheets, findings):\n    pass\n"
+               "def _ok(ctx, city, row, done, *, note=''):\n    pass\n"
+               "def _star(ctx, a, b, c, *rest, **more):\n    pass\n")
+    assert long_signatures(planted, "m.py") == ["m.py:2 done(6)", "m.py:4 _gap(9)", "m.py:8 _star(6)"]
