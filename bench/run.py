@@ -56,6 +56,8 @@ def folder_cases(sizes: list[str], repeat: int) -> list[str]:
     """The folder case (issue 28): a county workbook and UNITS township workbooks of PARCELS parcels,
     settled as one, against the floor (calamine reads every file, xlsxwriter writes the combined
     sheets); targets: settle/floor ≤ 0.7, peak memory ≤ 1 GiB."""
+    if not sizes:
+        return []
     lines = ["", "| folder | farmcli settle (folder) | floor (calamine every file + xlsxwriter combined) |"
              " settle/floor time (≤ 0.7) | peak ≤ 1024 MiB |", "|---|---:|---:|---:|---:|"]
     for size in sizes:
