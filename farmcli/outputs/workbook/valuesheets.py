@@ -30,6 +30,10 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 _EPOCH = dt.date(1899, 12, 30)
+# Excel counts a 29 February 1900 that never was (serial 60): a date before 1 March 1900 is one serial
+# less than its distance from _EPOCH; no date before 1900 has a serial at all.
+_LEAP_BUG, _FIRST = dt.date(1900, 3, 1), dt.date(1900, 1, 1)
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
           '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
           '<fonts count="1"><font><sz val="11"/><name val="等线"/></font></fonts>'
@@ -86,9 +90,9 @@ def _cell(ref: str, value) -> str:
     if value is None:
         return ""
     if kind is str:
-        text = _CONTROL.sub("", value)
+        text = _xml_text(value)
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>' if text else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>' if text else ""
     if kind is Decimal:
         return f'<c r="{ref}"><v>{value:f}</v></c>' if value.is_finite() else _cell(ref, str(value))
     if kind is bool:
@@ -96,11 +100,24 @@ def _cell(ref: str, value) -> str:
     if kind in (int, float):
         return f'<c r="{ref}"><v>{value!r}</v></c>'
     if isinstance(value, dt.datetime):
-        serial = (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+        if value.date() < _FIRST:  # no serial before 1900: written as it reads
+            return _cell(ref, value.isoformat(sep=" "))
+        serial = (value - dt.datetime(1899, 12, 30)).total_seconds() / 86400 - (value.date() < _LEAP_BUG)
         return f'<c r="{ref}" s="1"><v>{serial!r}</v></c>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
+        if value < _FIRST:
+            return _cell(ref, value.isoformat())
+        return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days - (value < _LEAP_BUG)}</v></c>'
     return _cell(ref, str(value))
+
+
+def _xml_text(value: str) -> str:
+    """Text as an inline string's XML holds it, to read back as written: characters XML 1.0 cannot
+    hold dropped; a run that reads as an OOXML escape (`_x0041_`, ECMA-376 Part 1 §22.9.2.19) has
+    its underscore escaped (`_x005F_x0041_`), as Excel writes it; a CR written `_x000D_` (an XML
+    reader would turn it into a LF)."""
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", _CONTROL.sub("", value))
+    return escape(text).replace("\r", "_x000D_")
 
 
 def _write_sheet(part, name: str, rows, progress: Progress | None) -> str | None:
@@ -128,13 +145,13 @@ def _write_sheet(part, name: str, rows, progress: Progress | None) -> str | None
 
 def _read_back(value) -> object:
     """What calamine reads from the cell `_cell` writes for `value` ('' for a blank; `_UNSURE` where
-    its reading cannot be foretold exactly: a time of day goes through a float serial, and an XML
-    reader may turn a carriage return into a line feed)."""
+    its reading cannot be foretold exactly: a time of day goes through a float serial, and a date
+    before 1 March 1900 through Excel's count of a day that never was)."""
     kind = type(value)
     if value is None:
         return ""
     if kind is str:
-        return _CONTROL.sub("", value) if "\r" not in value else _UNSURE
+        return _CONTROL.sub("", value)
     if kind is Decimal:
         return float(value) if value.is_finite() else str(value)
     if kind is bool:
@@ -142,9 +159,10 @@ def _read_back(value) -> object:
     if kind in (int, float):
         return float(value)
     if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) and value.tzinfo is None else _UNSURE
+        plain = value.time() == dt.time(0) and value.tzinfo is None and value.date() >= _LEAP_BUG
+        return value.date() if plain else _UNSURE
     if isinstance(value, dt.date):
-        return value
+        return value if value >= _LEAP_BUG else _UNSURE
     return _read_back(str(value))
 
 
