@@ -208,12 +208,16 @@ def check(
     with printing(code):
         if json_:
             emit_json(json.dumps({"policy": findings.policy, "year": findings.year,
+                                   **({"ledger_only": True} if ledger_only else {}),
                                    "findings": [f.as_dict() for f in findings],
                                    **({"submissions": [sub.as_dict() for sub in findings.submissions]}
                                       if findings.submissions else {})}, ensure_ascii=False, indent=2))
         else:
             console = stdout_console()
             console.print(f"检查 {ledger}（{findings.policy}，{findings.year} 年度）：共 {len(findings)} 项发现", markup=False)
+            if ledger_only:  # a clean result here is not a clean ledger: say what was not checked
+                console.print("只做了台账校验（--ledger-only），政策自己的检查（名称对应、交叉核对、绩效评分等）没有运行；"
+                              "去掉 --ledger-only 做完整检查。", markup=False)
             if findings.submissions:
                 _print_submissions(findings.submissions)
             _print_findings(findings, "用 farmcli check --json 查看（check 不写文件）")

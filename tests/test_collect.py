@@ -96,6 +96,34 @@ def test_owner_hidden_and_own_output_files_are_skipped_and_others_listed(folder)
     assert len(found.submissions) == 3
 
 
+def test_a_zip_that_is_no_spreadsheet_is_listed_not_sent_back(folder):
+    """A township's Word notice or a .zip of photos is not a ledger: one info finding lists it (SPEC §8),
+    never FOLDER_FILE_UNREADABLE, and the check's exit code does not change for it."""
+    import zipfile
+
+    from docx import Document
+
+    Document().save(str(folder / "关于报送台账的通知.docx"))
+    with zipfile.ZipFile(folder / "附件.zip", "w") as archive:
+        archive.writestr("照片.txt", "x")
+    found = farmcli.check(folder, year=2022)
+    listed = [f for f in found if f.code == "FOLDER_OTHER_FILES"]
+    assert len(listed) == 1 and "关于报送台账的通知.docx" in listed[0].message and "附件.zip" in listed[0].message
+    assert listed[0].severity == "info" and "FOLDER_FILE_UNREADABLE" not in [f.code for f in found]
+    assert len(found.submissions) == 3
+    assert run_cli("check", str(folder), "--year", "2022").returncode == 0
+
+
+def test_a_saved_time_out_of_range_falls_back_to_the_files_own(tmp_path):
+    from farmcli.read.folder import saved_time
+
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"x")
+    assert saved_time(path, "0001-01-01T00:00:00+14:00")[1] == "文件修改时间"  # year 0 in any zone west of +14
+    assert saved_time(path, "不是时间")[1] == "文件修改时间"
+    assert saved_time(path, "2023-05-06T07:08:09Z")[1] == "文档属性"
+
+
 def test_another_units_rows_are_errors_at_each_row_and_not_counted(folder):
     town(folder, "修山镇", [["X1", "修山镇", 60, "已实施", None], ["G9", "高桥镇", 7, "已实施", None]])
     s = farmcli.settle(folder, 2022)

@@ -113,10 +113,14 @@ def test_check_ledger_only_runs_the_validators_alone(tmp_path):
     alone = run_cli("check", str(path), "--year", "2022", "--ledger-only", "--json")
     full = run_cli("check", str(path), "--year", "2022", "--json")
     assert alone.returncode == full.returncode == 1, alone.stderr
+    assert json.loads(alone.stdout)["ledger_only"] is True and "ledger_only" not in json.loads(full.stdout)
     alone_codes = [f["code"] for f in json.loads(alone.stdout)["findings"]]
     full_codes = [f["code"] for f in json.loads(full.stdout)["findings"]]
     assert {"SETTING_UNKNOWN", "FORMULA_NO_VALUE", "TOTAL_MISMATCH", "DUPLICATE_ALIAS"} <= set(alone_codes)
     assert sorted(alone_codes) == sorted(codes(farmcli.validate(path, year=2022)))
     assert set(alone_codes) < set(full_codes)  # the policy's own findings only in the full check
+    console = run_cli("check", str(path), "--year", "2022", "--ledger-only")
+    assert "只做了台账校验" in console.stdout and "去掉 --ledger-only" in console.stdout
+    assert "只做了台账校验" not in run_cli("check", str(path), "--year", "2022").stdout
     folder = run_cli("check", str(tmp_path), "--ledger-only")
     assert folder.returncode == 2 and "文件夹" in folder.stderr and "Traceback" not in folder.stderr

@@ -128,6 +128,11 @@ class Package:
                 self.sheets.append(SheetPart(el.get("name", ""), rid, targets.get(rid, ""), el.get("state", "visible")))
 
 
+class NotAWorkbook(LedgerError):
+    """A zip that is no spreadsheet at all (a Word file, an archive): a folder lists it with the other
+    files that are not ledgers, instead of sending it back as a broken one."""
+
+
 def open_package(path: Path) -> Package:
     """The zip at `path`, opened once and checked; LedgerError (exit 2) when it cannot be read."""
     try:
@@ -139,7 +144,7 @@ def open_package(path: Path) -> Package:
         if package.kind != "ods":
             missing = [n for n in REQUIRED_PARTS if not package.has(n)]
             if missing:
-                raise LedgerError(f"{path} 是压缩包，但不是 Excel 工作簿（缺少 {'、'.join(missing)}）。请确认文件类型。")
+                raise NotAWorkbook(f"{path} 是压缩包，但不是 Excel 工作簿（缺少 {'、'.join(missing)}）。请确认文件类型。")
         check_sizes(archive, path)
         check_prologs(archive, path)
         if package.kind != "ods":

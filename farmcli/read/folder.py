@@ -45,7 +45,7 @@ def folder_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]], list
             if skipped(path):
                 continue
             try:
-                if is_zip(path):  # a zip is always read as a ledger (sniff says so too): opened when read, not here
+                if is_zip(path):  # opened when first looked at, not here: one that is no workbook is listed then
                     ledgers.append(path)
                     continue
                 sniff(path)
@@ -70,7 +70,7 @@ def saved_time(path: Path, modified: str | None) -> tuple[str, str]:
             if moment.tzinfo is not None:
                 moment = moment.astimezone()
             return moment.strftime("%Y-%m-%d %H:%M"), "文档属性"
-        except ValueError:
+        except (ValueError, OverflowError, OSError):  # a year 9999 or 0001 stamp: the file's own time instead
             pass
     moment = dt.datetime.fromtimestamp(path.stat().st_mtime)
     return moment.strftime("%Y-%m-%d %H:%M"), "文件修改时间"

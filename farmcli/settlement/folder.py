@@ -19,6 +19,7 @@ from farmcli.model.findings import Finding, LedgerError, error, info
 from farmcli.model.names import name_key
 from farmcli.model.progress import FILES, Progress
 from farmcli.model.schema import ALIASES
+from farmcli.ooxml.package import NotAWorkbook
 from farmcli.read.folder import folder_files, saved_time
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import open_workbook
@@ -43,9 +44,16 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
                   as_of: dt.date | None = None, framework: Path | None = None, progress: Progress | None = None,
                   main: Path | None = None) -> Settlement:
     paths, unreadable, others = folder_files(folder)
-    if not paths:
+    files = []
+    for path in paths:
+        try:
+            files.append(_first_look(folder, path))
+        except NotAWorkbook:  # a zip that is no spreadsheet (a .docx, an archive): listed, not sent back
+            others.append(path)
+        collect_garbage()  # what the look parsed, kept by its parsers' reference cycles
+    if not files:
         raise LedgerError(f"文件夹 {folder} 及其子文件夹中没有台账文件（.xlsx、.xlsm、.xls、.ods）。请检查路径。")
-    files = [_first_look(folder, path) for path in paths]
+    others.sort()
     settings = combine_settings(files)
     policy_id = choose_policy(policy, settings, folder)
     findings: list[Finding] = []
@@ -87,6 +95,8 @@ def _first_look(folder: Path, path: Path) -> ReturnedFile:
     name = path.relative_to(folder).as_posix()
     try:
         book = open_workbook(path)
+    except NotAWorkbook:
+        raise
     except LedgerError as exc:
         return ReturnedFile(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
                      failed=True, counted=False, saved=saved_time(path, None))
