@@ -70,7 +70,10 @@ def test_a_folders_bar_counts_files_and_names_the_one_under_way():
         report("读取各单位台账文件：修山镇-台账.xlsx", 0, 3)
         report("读取各单位台账文件：高桥镇-台账.xlsx", 1, 3)
         report("读取「图斑」", 5, 10)
+        report("读取「甲：1」", 1, 10)
+        report("读取「甲：2」", 2, 10)  # a sheet's name may hold a "：": its own bar still
         report("读取各单位台账文件", 3, 3)
-    files, rows = bar.tasks
+    files, rows, first, second = bar.tasks
     assert (files.completed, files.total, files.fields["unit"]) == (3, 3, "个文件")
-    assert rows.fields["unit"] == "行" and len(bar.tasks) == 2  # one bar for the files, not one per name
+    assert rows.fields["unit"] == "行" and len(bar.tasks) == 4  # one bar for the files, not one per file
+    assert (first.completed, second.completed) == (1, 2)

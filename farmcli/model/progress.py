@@ -2,8 +2,8 @@
 
 The library never prints: it calls `progress(what, done, total)`; `total` None means
 "under way, size unknown". Sheets smaller than BIG_SHEET rows report nothing.
-`what` names one bar; what follows "：" names the item under way (a folder's file being read) and
-changes as the bar advances. A bar counts rows, or files where its name says so (`unit_of`).
+`what` names one bar; on the folder's bar (FILES) what follows "：" names the file being read and
+changes as the bar advances. A bar counts rows, or files on the folder's bar (`unit_of`).
 """
 
 from collections.abc import Callable
@@ -15,9 +15,10 @@ FILES = "读取各单位台账文件"  # a folder's files (SPEC §8), one step p
 
 
 def bar_name(what: str) -> str:
-    """The bar `what` advances (without the item under way)."""
-    return what.partition("：")[0]
+    """The bar `what` advances: the folder's bar whatever file is under way; any other is its own
+    (a sheet's name may hold a "：" too)."""
+    return FILES if what.startswith(FILES + "：") else what
 
 
 def unit_of(what: str) -> str:
-    return "个文件" if bar_name(what).endswith("文件") else "行"
+    return "个文件" if bar_name(what) == FILES else "行"
