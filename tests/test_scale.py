@@ -36,7 +36,7 @@ def test_big_sheets_report_progress_while_reading_and_writing(big_ledger, tmp_pa
     s = settle_ledger(big_ledger, 2022, progress=record)
     write_settlement(s, tmp_path, progress=record)
     reads = [x for x in seen if x[0] == "读取「图斑」"]
-    writes = [x for x in seen if x[0] == "写出「图斑」"]
+    writes = [x for x in seen if x[0] == "复制「图斑」"]
     # row by row with the total known (calamine gives the height), from 0 to every row
     assert reads[0][1:] == (0, N + 1) and len(reads) > 2 and reads[-1][1] == reads[-1][2] == N + 1
     # The ledger's sheet is copied as saved (SPEC §3), so its progress counts bytes of XML, not rows.
@@ -73,7 +73,9 @@ def test_a_folders_bar_counts_files_and_names_the_one_under_way():
         report("读取「甲：1」", 1, 10)
         report("读取「甲：2」", 2, 10)  # a sheet's name may hold a "：": its own bar still
         report("读取各单位台账文件", 3, 3)
-    files, rows, first, second = bar.tasks
+        report("复制「图斑」", 4096, 8192)
+    files, rows, first, second, copied = bar.tasks
+    assert copied.fields["unit"] == "字节"  # a part copied as saved is counted in bytes
     assert (files.completed, files.total, files.fields["unit"]) == (3, 3, "个文件")
-    assert rows.fields["unit"] == "行" and len(bar.tasks) == 4  # one bar for the files, not one per file
+    assert rows.fields["unit"] == "行" and len(bar.tasks) == 5  # one bar for the files, not one per file
     assert (first.completed, second.completed) == (1, 2)

@@ -3,7 +3,8 @@
 The library never prints: it calls `progress(what, done, total)`; `total` None means
 "under way, size unknown". Sheets smaller than BIG_SHEET rows report nothing.
 `what` names one bar; on the folder's bar (FILES) what follows "：" names the file being read and
-changes as the bar advances. A bar counts rows, or files on the folder's bar (`unit_of`).
+changes as the bar advances. A bar counts rows, files on the folder's bar, or bytes where a ledger
+sheet's part is copied as saved (`unit_of`).
 """
 
 from collections.abc import Callable
@@ -20,5 +21,9 @@ def bar_name(what: str) -> str:
     return FILES if what.startswith(FILES + "：") else what
 
 
+COPY = "复制"  # a ledger sheet's part copied as saved: counted in bytes, not rows
+
+
 def unit_of(what: str) -> str:
-    return "个文件" if bar_name(what) == FILES else "行"
+    name = bar_name(what)
+    return "个文件" if name == FILES else "字节" if name.startswith(COPY + "「") else "行"

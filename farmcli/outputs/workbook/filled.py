@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from farmcli.model.progress import Progress
+from farmcli.model.progress import COPY, Progress
 from farmcli.outputs.workbook.sheets import Writer, write_results
 from farmcli.settlement.build import Settlement
 
@@ -46,7 +46,8 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
             prints, make = _fingerprints(temps[0], ledger, drop, digests), record
             # called once every sheet is written: each fingerprint goes with its part's stamp
             record = lambda stamps: make(written, [[n, f, stamps.get(n, "")] for n, f in prints])  # noqa: E731
-        report = None if progress is None else (lambda sheet, done, total: progress(f"写出「{sheet}」", done, total))
+        # a ledger sheet's part is copied as saved: its bar counts bytes (model/progress.py COPY)
+        report = None if progress is None else (lambda sheet, done, total: progress(f"{COPY}「{sheet}」", done, total))
         return fill_workbook(ledger, temps[0], path, drop_sheets=drop, record=record, progress=report)
     finally:
         for temp in temps:
