@@ -325,3 +325,30 @@ def test_the_folders_progress_names_each_file_as_it_is_read(folder):
     files = [x for x in seen if x[0].startswith("读取各单位台账文件")]
     assert [x[1] for x in files] == [0, 1, 2, 3] and {x[2] for x in files} == {3}
     assert {x[0].partition("：")[2] for x in files[:-1]} == {"桃江县台账.xlsx", "修山镇-台账.xlsx", "高桥镇-台账.xlsx"}
+
+
+def test_a_folder_output_opened_and_saved_in_libreoffice_is_not_an_edit(folder, tmp_path):
+    """The combined sheets are digested as written (valuesheets.ReadBack): LibreOffice re-saving the
+    workbook (numbers at 15 digits, strings shared, every part rewritten) is not an edit of it."""
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed for the round trip"
+    town(folder, "修山镇", [["JS_x0041_", "修山镇", 0.1 + 0.2, "已验收入库", dt.date(2022, 6, 1)],
+                           ["X2\r\n", "修山镇", 20.5, "已实施", None]])
+    out = tmp_path / "out"
+    first = run_cli("settle", "2022", str(folder), "--out", str(out), "--quiet")
+    assert first.returncode in (0, 1), first.stderr
+    workbook = next(out.glob("*.xlsx"))
+    work = tmp_path / "lo"
+    done = subprocess.run([soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+                           "--convert-to", "xlsx", "--outdir", str(work), str(workbook)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (work / workbook.name).read_bytes() != workbook.read_bytes()
+    shutil.move(work / workbook.name, workbook)
+    again = run_cli("settle", "2022", str(folder), "--out", str(out), "--quiet")
+    assert again.returncode == first.returncode, again.stderr
+    assert "修改过" not in again.stderr
