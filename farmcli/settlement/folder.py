@@ -93,24 +93,22 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
 def _first_look(folder: Path, path: Path) -> ReturnedFile:
     """The file's 设置 (which policy, which unit); a file that cannot be opened is an error of its own."""
     name = path.relative_to(folder).as_posix()
+    book = None
     try:
         book = open_workbook(path)
-    except NotAWorkbook:
-        raise
-    except LedgerError as exc:
-        return ReturnedFile(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
-                     failed=True, counted=False, saved=saved_time(path, None))
-    try:  # let go of the file before the next: a hundred open handles would hold a hundred files
         package = getattr(book, "package", None)  # .xls: none, the file's own time is used
         saved = saved_time(path, package.modified if package is not None else None)
         settings, found = read_settings(book)
+    except NotAWorkbook:  # no spreadsheet at all: the caller lists it with the other files
+        raise
     except LedgerError as exc:
         return ReturnedFile(path, name, {}, [error("FOLDER_FILE_UNREADABLE", f"{exc} 该文件未计入。", "").in_file(name)],
-                     failed=True, counted=False, saved=saved_time(path, None))
-    finally:
-        book.close()
+                            failed=True, counted=False, saved=saved_time(path, None))
+    finally:  # let go of the file before the next: a hundred open handles would hold a hundred files
+        if book is not None:
+            book.close()
     return ReturnedFile(path, name, {k: (v, replace(w, file=name)) for k, (v, w) in settings.items()},
-                 [f.in_file(name) for f in found], saved=saved)
+                        [f.in_file(name) for f in found], saved=saved)
 
 
 def _read_file(f: ReturnedFile, module, data, year: int, progress: Progress | None = None) -> None:
