@@ -29,11 +29,10 @@ def form_sheet(form) -> str:
     return RECOVERY_SHEET if form is not None and form.recover else APPROVAL_SHEET
 
 
-def write_approval(w, s, names: dict[str, str]):
-    """The 审批表 sheet; returns the form (for the payee chart), or None."""
+def write_approval(w, a, s, names: dict[str, str]):
+    """The 审批表 `a` (`approval_of(s)`) as its sheet; returns it (for the payee chart), or None."""
     from farmcli.outputs.reports.paper import title
 
-    a = approval_of(s)
     if a is None:
         return None
     ws = w.book.add_worksheet(names[form_sheet(a)])

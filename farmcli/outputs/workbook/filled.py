@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from farmcli.model.progress import COPY, Progress
+from farmcli.outputs.workbook.approval import APPROVAL_SHEET, RECOVERY_SHEET, approval_of, form_sheet
 from farmcli.outputs.workbook.sheets import Writer, write_results
 from farmcli.settlement.build import Settlement
 
@@ -37,9 +38,11 @@ def write_workbook(s: Settlement, path: Path, progress: Progress | None = None,
         # the reader's open package, or the values copy (with what its sheets say, where known as written)
         ledger, digests = (s.package, s.digests) if kept else _write_values_copy(s, temps[1], progress)
         earlier = read_record(s.package) if kept else None
-        names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier))
+        form = approval_of(s)  # the 审批表 names its sheet (拨付 or 收回) and is written from the same model
+        names, drop = result_sheet_names(s, earlier=earlier is not None, earlier_sheets=_listed_sheets(earlier),
+                                         form_name=form_sheet(form))
         w = Writer(temps[0])
-        write_results(w, s, names)
+        write_results(w, s, names, form)
         written = [sheet.get_name() for sheet in w.book.worksheets()]
         w.book.close()
         if callable(record):
@@ -85,17 +88,17 @@ def _all_sheet_names(s: Settlement) -> list[str]:
 
 
 
-def result_sheet_names(s: Settlement, earlier: bool,
-                       earlier_sheets: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
+def result_sheet_names(s: Settlement, earlier: bool, earlier_sheets: list[str] | None = None,
+                       form_name: str | None = None) -> tuple[dict[str, str], list[str]]:
     """Each result sheet's name in the workbook, and the ledger sheets to drop. A ledger that is
     an earlier farmcli settlement loses its earlier result sheets — exactly those its record lists
     (`earlier_sheets`), so a clerk's own sheet named like a result sheet stays; for a record
     without the list, every sheet named like a result sheet (plain or suffixed) — and the new ones
     take the names left free; in any other ledger a sheet named like a result sheet keeps its
-    name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX."""
-    from farmcli.outputs.workbook.approval import APPROVAL_SHEET, RECOVERY_SHEET, approval_of, form_sheet
-
-    wanted = ["结算总览", *(t.name for t in s.tables), form_sheet(approval_of(s)), "图表", "变更", "发现问题", "参数"]
+    name (formulas may refer to it) and the result sheet takes CLASH_SUFFIX. `form_name`: the
+    审批表's sheet (`approval.form_sheet`), taken from the settlement when not given."""
+    form_name = form_name or form_sheet(approval_of(s))
+    wanted = ["结算总览", *(t.name for t in s.tables), form_name, "图表", "变更", "发现问题", "参数"]
     ledger = _all_sheet_names(s)
     if earlier:
         known = {*wanted, APPROVAL_SHEET, RECOVERY_SHEET}  # a form sheet of either name is an earlier result

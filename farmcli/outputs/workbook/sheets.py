@@ -206,7 +206,8 @@ def _points(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def write_results(w: Writer, s: Settlement, names: dict[str, str]) -> None:
+def write_results(w: Writer, s: Settlement, names: dict[str, str], form) -> None:
+    """The result sheets; `form` is the settlement's 审批表 (`approval.approval_of`), or None."""
     overview = w.table(names["结算总览"], OVERVIEW_COLUMNS, _overview_rows(s), title=paper.title(s, "结算总览"))
     overview.activate()  # the clerk sees the results first
     totals = {t.name: t.value for t in s.totals}
@@ -219,7 +220,7 @@ def write_results(w: Writer, s: Settlement, names: dict[str, str]) -> None:
             printed = paper.print_table(table)
             w.table(names[table.name], printed.columns, printed.rows, printed.total, paper.title(s, table.name))
             placed[table.name] = printed
-    approval = write_approval(w, s, names)
+    approval = write_approval(w, form, s, names)
     add_charts(w, s, placed, names["图表"], approval)
     if s.changes is not None:
         w.table(names["变更"], paper.CHANGE_COLUMNS, change_rows(s), title=paper.title(s, "变更"))
