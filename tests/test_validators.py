@@ -91,9 +91,10 @@ def test_the_validators_are_listed_in_the_developers_guide():
 def test_a_folders_files_are_each_checked_by_the_file_validators(tmp_path):
     """A folder (SPEC §8) runs the validators that speak of one file on each file (公式, 各表, 别名), their
     findings located in that file; 设置, year and terms are checked once, on the combined 设置."""
-    from farmcli.settlement.folder import FILE_VALIDATORS
+    from farmcli.settlement.folder import FILE_VALIDATORS, FOLDER_VALIDATORS
 
     assert [v.name for v in FILE_VALIDATORS] == ["公式", "各表", "别名"]  # a renamed validator fails here
+    assert [v.name for v in FOLDER_VALIDATORS] == ["年度", "适用期", "设置项"]
     root = tmp_path / "台账"
     root.mkdir()
     faulty(root)  # the county's own workbook: every file validator has something to say

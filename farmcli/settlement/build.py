@@ -19,14 +19,14 @@ from farmcli.ooxml.package import Package
 from farmcli.read.sheet import read_table
 from farmcli.read.workbook import Workbook, open_workbook
 from farmcli.model.names import name_key
-from farmcli.model.params import Param, PolicyData, check_in_force, check_overrides, load_policy_data, parse_value, resolve
+from farmcli.model.params import Param, PolicyData, check_overrides, load_policy_data, parse_value, resolve
 from farmcli.policies import find_policy, policy_module
 from farmcli.model.progress import Progress
 from farmcli.model.result import Inputs, ResultTable, Total
 from farmcli.model.schema import ALIASES, SETTINGS
 from farmcli.scoring import pipeline as scoring
 from farmcli.settlement.pause import collector_paused
-from farmcli.settlement.validate import (ALIASES_READ, META_KEYS, SETTINGS_READ, YEAR_CHOSEN, ReadLedger, check_settings,
+from farmcli.settlement.validate import (ALIASES_READ, META_KEYS, SETTINGS_READ, YEAR_CHOSEN, ReadLedger,
                                         validate)
 
 
@@ -149,7 +149,7 @@ def read_ledger(path: Path, year: int | None, policy: str | None = None, overrid
         import pandas  # noqa: F401
     book.uncached_formulas()  # every sheet surveyed now, while the big one parses (the 公式 validator reads it)
     chosen: list[Finding] = []
-    data, module, year = policy_and_year(policy_id, year, settings, chosen, overrides, checks=False)
+    data, module, year = policy_and_year(policy_id, year, settings, chosen)
     read = ReadLedger(path, book, settings, data, module, year, {}, {}, {}, {SETTINGS_READ: found, YEAR_CHOSEN: chosen},
                       dict(overrides or {}))
     for spec in module.SHEETS:
@@ -173,21 +173,14 @@ class Ledger:
     findings: list[Finding]
 
 
-def policy_and_year(policy_id: str, year: int | None, settings: dict, findings: list[Finding],
-                    overrides: dict[str, str] | None = None, checks: bool = True):
-    """The policy's data and module, and the year to settle; with `checks`, the year checked against
-    the policy's term and 设置 checked too (a folder; a single ledger runs these as validators)."""
+def policy_and_year(policy_id: str, year: int | None, settings: dict, findings: list[Finding]):
+    """The policy's data and module, and the year to settle (`findings`: the year assumed, if it
+    was). The year against the policy's term and 设置 are checked by the validators (`VALIDATORS`)."""
     data = load_policy_data(policy_id)
     year = choose_year(year, settings, data, findings)
     if not 1990 <= year <= 2100:
         raise LedgerError(f"年度 {year} 不在 1990–2100 之间。请检查命令行中的年度。")
-    if checks:
-        given = {k for k, (v, _) in settings.items() if k in data.names and v is not None} | set(overrides or {})
-        findings.extend(check_in_force(data, year, given))
-    module = policy_module(policy_id)
-    if checks:
-        findings.extend(check_settings(settings, data, year))
-    return data, module, year
+    return data, policy_module(policy_id), year
 
 
 def settle_tables(ledger: Ledger, data: PolicyData, module, year: int, overrides: dict[str, str] | None,

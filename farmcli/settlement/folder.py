@@ -31,12 +31,14 @@ from farmcli.settlement.cycle import Cycle, unit_sheets
 from farmcli.settlement.pause import collect_garbage, collector_paused
 from farmcli.settlement.pending import hold_pending
 from farmcli.settlement.submissions import ReturnedFile, submission_table
-from farmcli.settlement.validate import ALIASES_READ, VALIDATORS, ReadLedger, validate
+from farmcli.settlement.validate import ALIASES_READ, VALIDATORS, YEAR_CHOSEN, ReadLedger, validate
 
 PER_FILE_KEYS = ("填报单位", "说明", "备注")  # 设置 keys each file states for itself
 # The validators that speak of one file's sheets: its formulas, each sheet as read and its 合计 rows,
-# its 别名. The others (设置, year, terms) speak of the folder as one, on its combined 设置.
+# its 别名; and those that speak of the folder as one, on its combined 设置: the year, the terms, 设置's keys.
+# (设置 as read is each file's first look; 格式 does not apply: a folder's workbook copies values.)
 FILE_VALIDATORS = tuple(v for v in VALIDATORS if v.name in ("公式", "各表", "别名"))
+FOLDER_VALIDATORS = tuple(v for v in VALIDATORS if v.name in ("年度", "适用期", "设置项"))
 
 
 @collector_paused
@@ -56,8 +58,11 @@ def settle_folder(folder: Path, year: int | None, policy: str | None = None, ove
     others.sort()
     settings = combine_settings(files)
     policy_id = choose_policy(policy, settings, folder)
-    findings: list[Finding] = []
-    data, module, year = policy_and_year(policy_id, year, settings, findings, overrides)
+    chosen: list[Finding] = []
+    data, module, year = policy_and_year(policy_id, year, settings, chosen)
+    # the year and the terms, and 设置's keys: once, on the folder's combined 设置
+    findings = validate(ReadLedger(folder, None, settings, data, module, year, {}, {}, {}, {YEAR_CHOSEN: chosen},
+                                   dict(overrides or {})), FOLDER_VALIDATORS)
     for n, f in enumerate(files):
         if progress is not None:
             progress(f"{FILES}：{f.name}", n, len(files))
